@@ -1,0 +1,36 @@
+/** The float64 reference backend: the interface every other backend is tested against. */
+import type { LogEspRequest, LossRequest, LossResult, TopKBackend } from './backend.js';
+import { topkSvmLoss } from './loss/topkSvm.js';
+import { logElementarySymmetric, type EspAlgorithm } from './esp/index.js';
+
+/** Options of {@link CoreBackend}. */
+export interface CoreBackendOptions {
+  /** Algorithm of `logEsp` (default divide and conquer). */
+  espAlgorithm?: EspAlgorithm;
+}
+
+/** Pure-TypeScript float64 backend: exact to rounding. */
+export class CoreBackend implements TopKBackend {
+  readonly name = 'core';
+  readonly precision = 'float64' as const;
+  private readonly espAlgorithm: EspAlgorithm;
+
+  constructor(options: CoreBackendOptions = {}) {
+    this.espAlgorithm = options.espAlgorithm ?? 'divide-and-conquer';
+  }
+
+  async loss(request: LossRequest): Promise<LossResult> {
+    return topkSvmLoss(request);
+  }
+
+  async logEsp(request: LogEspRequest): Promise<Float64Array> {
+    return logElementarySymmetric(request, this.espAlgorithm);
+  }
+
+  dispose(): void {}
+}
+
+/** Creates the float64 reference backend. */
+export function createCoreBackend(options?: CoreBackendOptions): CoreBackend {
+  return new CoreBackend(options);
+}

@@ -1,0 +1,16 @@
+/**
+ * @topk/core: the float64 reference of the smooth top-k SVM losses (Berrada, Zisserman and
+ * Kumar, ICLR 2018), the backend interface, and input validation.
+ */
+export * from './backend.js';
+export * from './errors.js';
+export * from './validate.js';
+export { reduceLosses } from './reduction.js';
+export { logAddExp, logSumExp, softplus, sigmoid, logBinomial } from './logspace.js';
+export * from './esp/index.js';
+export { topkSvmLoss } from './loss/topkSvm.js';
+export { smoothTopkRow, SmoothTopkWorkspace } from './loss/smooth.js';
+export { hardTopkRow, usesHardLoss } from './loss/hard.js';
+export { paperGradientRow, paperSeriesTerms, checkPaperBackward } from './loss/paperBackward.js';
+export { crossEntropyLoss } from './crossEntropy.js';
+export { CoreBackend, createCoreBackend, type CoreBackendOptions } from './coreBackend.js';

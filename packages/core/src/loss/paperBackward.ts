@@ -1,0 +1,90 @@
+/**
+ * The official implementation's backward, for faithful side-by-side comparison: inclusion
+ * probabilities `pi_m(j) = e_j sigma_{m-1}(e without j) / sigma_m(e)` from the alternating
+ * recursion `sigma_{m-1}(e without j) = sum_t (-e_j)^t sigma_{m-1-t}(e)`, its positive and
+ * negative parts summed separately in log space; where they are within a relative 1e-5 of
+ * each other, the p-term series `sum_{t<p} (-1)^t sigma_{m+t}(e) / e_j^{t+1}` instead.
+ * Works on the unshifted `x = s / (k tau)` as the official code does.
+ */
+import { logEspDivideAndConquer } from '../esp/divideAndConquer.js';
+import { logAddExp, sigmoid } from '../logspace.js';
+import { TopKArgumentError } from '../errors.js';
+
+const THRESHOLD = 1e-5;
+const EPS = 1e-5;
+
+/** The official default number of series terms, `floor(1 + 0.2 k)`. */
+export function paperSeriesTerms(k: number): number {
+  return Math.floor(1 + 0.2 * k);
+}
+
+/** Throws unless `k + p - 1 <= n - 1`, which the paper's backward needs (as the official code asserts). */
+export function checkPaperBackward(k: number, n: number): void {
+  const p = paperSeriesTerms(k);
+  if (k + p - 1 > n - 1) {
+    throw new TopKArgumentError('k', k, `the paper's backward needs k + p - 1 <= n - 1 with p = floor(1 + 0.2 k) = ${p}, so k <= ${n - p} for n = ${n}`);
+  }
+}
+
+/** `log(exp(a) - exp(b))` for a >= b; NaN for a < b, as log-space subtraction is. */
+function logSubExp(a: number, b: number): number {
+  if (b === -Infinity) return a;
+  return a + Math.log1p(-Math.exp(b - a));
+}
+
+/** The paper's `pi_m(j)` for one entry, given `log sigma_0..sigma_{k+p-1}`. */
+function paperInclusion(logS: Float64Array, xj: number, m: number, p: number): number {
+  if (m === 0) return 0;
+  // Recursion: positive terms sigma_{m-1-t} e^t for even t, negative for odd t.
+  let pos = -Infinity;
+  let neg = -Infinity;
+  for (let t = 0; t <= m - 1; t++) {
+    const term = logS[m - 1 - t] + t * xj;
+    if (t % 2 === 0) pos = logAddExp(pos, term);
+    else neg = logAddExp(neg, term);
+  }
+  // The official code stands in -1/eps for an empty part.
+  if (pos === -Infinity) pos = -1 / EPS;
+  if (neg === -Infinity) neg = -1 / EPS;
+  const unstable = (pos - neg) / (Math.abs(neg) + EPS) < THRESHOLD;
+  if (!unstable) return Math.exp(logSubExp(pos, neg) + xj - logS[m]);
+  let sPos = -Infinity;
+  let sNeg = -Infinity;
+  for (let t = 0; t < p; t++) {
+    const term = logS[m + t] - (t + 1) * xj;
+    if (t % 2 === 0) sPos = logAddExp(sPos, term);
+    else sNeg = logAddExp(sNeg, term);
+  }
+  return Math.exp(logSubExp(sPos, sNeg) + xj - logS[m]);
+}
+
+/**
+ * Gradient of the smooth top-k SVM loss of one row by the paper's backward, written into `grad`.
+ * Its sigma values are exact (log-space divide and conquer); only the backward differs.
+ */
+export function paperGradientRow(
+  scores: ArrayLike<number>,
+  offset: number,
+  n: number,
+  y: number,
+  k: number,
+  tau: number,
+  alpha: number,
+  grad: Float64Array,
+  gradOffset: number,
+): void {
+  const p = paperSeriesTerms(k);
+  const x = new Float64Array(n - 1);
+  const index = new Int32Array(n - 1);
+  let m = 0;
+  for (let j = 0; j < n; j++) if (j !== y) { index[m] = j; x[m++] = scores[offset + j] / (k * tau); }
+  const logS = logEspDivideAndConquer(x, k + p - 1);
+  const z = alpha / tau + logS[k] - logS[k - 1] - scores[offset + y] / (k * tau);
+  const rhoOverK = sigmoid(z) / k;
+  for (let i = 0; i < m; i++) {
+    const piK = paperInclusion(logS, x[i], k, p);
+    const piK1 = paperInclusion(logS, x[i], k - 1, p);
+    grad[gradOffset + index[i]] = rhoOverK * (piK - piK1);
+  }
+  grad[gradOffset + y] = -rhoOverK;
+}

@@ -1,0 +1,159 @@
+/**
+ * Input validation shared by every backend: each check throws a {@link TopKArgumentError}
+ * naming the argument and its bad value, so that all backends reject bad input alike.
+ */
+import type { LogEspRequest, LossMode, LossRequest, BackwardScheme, Reduction } from './backend.js';
+import { TopKArgumentError } from './errors.js';
+
+/** Loss options with defaults filled in, after validation. */
+export interface ResolvedLossOptions {
+  k: number;
+  tau: number;
+  alpha: number;
+  mode: LossMode;
+  backward: BackwardScheme;
+  reduction: Reduction;
+  batch: number;
+  n: number;
+  /** Integer labels, checked to lie in 0..n-1. */
+  labels: Int32Array;
+  /** Per-sample weight (sample weight times class weight of the label), or undefined if none given. */
+  weights: Float64Array | undefined;
+}
+
+const MODES: readonly LossMode[] = ['smooth', 'hard', 'auto'];
+const BACKWARDS: readonly BackwardScheme[] = ['exact', 'paper'];
+const REDUCTIONS: readonly Reduction[] = ['none', 'mean', 'sum'];
+
+/** Checks a `[rows, columns]` shape against the data length; returns it as numbers. */
+export function validateShape(
+  shape: unknown,
+  dataLength: number,
+  argument: string,
+  minColumns: number,
+): [number, number] {
+  if (!Array.isArray(shape) || shape.length !== 2) {
+    throw new TopKArgumentError(`${argument}.shape`, shape, 'must be [rows, columns]');
+  }
+  const [rows, columns] = shape as number[];
+  if (!Number.isInteger(rows) || rows < 1) {
+    throw new TopKArgumentError(`${argument}.shape[0]`, rows, 'must be an integer >= 1 (empty batches are not accepted)');
+  }
+  if (!Number.isInteger(columns) || columns < minColumns) {
+    throw new TopKArgumentError(`${argument}.shape[1]`, columns, `must be an integer >= ${minColumns}`);
+  }
+  if (rows * columns !== dataLength) {
+    throw new TopKArgumentError(`${argument}.length`, dataLength, `must equal rows * columns = ${rows} * ${columns} = ${rows * columns}`);
+  }
+  return [rows, columns];
+}
+
+/** Throws if any entry is NaN or infinite, naming the first such entry by row and column. */
+export function validateFinite(data: ArrayLike<number>, columns: number, argument: string): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!Number.isFinite(v)) {
+      const row = Math.floor(i / columns);
+      throw new TopKArgumentError(`${argument}[${row}][${i - row * columns}]`, v, 'must be finite');
+    }
+  }
+}
+
+function validateMatrixData(data: unknown, argument: string): ArrayLike<number> {
+  if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
+    throw new TopKArgumentError(argument, data === null ? 'null' : typeof data, 'must be a Float32Array or Float64Array');
+  }
+  return data;
+}
+
+function validateWeights(weights: ArrayLike<number> | undefined, length: number, argument: string): void {
+  if (weights === undefined) return;
+  if (weights === null || typeof weights.length !== 'number') {
+    throw new TopKArgumentError(argument, weights, 'must be an array of numbers');
+  }
+  if (weights.length !== length) {
+    throw new TopKArgumentError(`${argument}.length`, weights.length, `must equal ${length}`);
+  }
+  for (let i = 0; i < length; i++) {
+    const w = weights[i];
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+      throw new TopKArgumentError(`${argument}[${i}]`, w, 'must be a finite number >= 0');
+    }
+  }
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T, argument: string): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new TopKArgumentError(argument, value, `must be one of ${allowed.join(', ')}`);
+  }
+  return value as T;
+}
+
+/** Validates a loss request and resolves its defaults (tau = 1, alpha = 1, smooth, exact, none). */
+export function validateLossRequest(request: LossRequest): ResolvedLossOptions {
+  if (request === null || typeof request !== 'object') {
+    throw new TopKArgumentError('request', request, 'must be an object');
+  }
+  const scores = validateMatrixData(request.scores, 'scores');
+  const [batch, n] = validateShape(request.shape, scores.length, 'scores', 2);
+  validateFinite(scores, n, 'scores');
+
+  const { k } = request;
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > n - 1) {
+    throw new TopKArgumentError('k', k, `must be an integer with 1 <= k <= n - 1 = ${n - 1}`);
+  }
+  const tau = request.tau ?? 1;
+  if (typeof tau !== 'number' || !Number.isFinite(tau) || tau <= 0) {
+    throw new TopKArgumentError('tau', tau, 'must be a finite number > 0');
+  }
+  const alpha = request.alpha ?? 1;
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {
+    throw new TopKArgumentError('alpha', alpha, 'must be a finite number >= 0');
+  }
+  const mode = oneOf(request.mode, MODES, 'smooth', 'mode');
+  const backward = oneOf(request.backward, BACKWARDS, 'exact', 'backward');
+  const reduction = oneOf(request.reduction, REDUCTIONS, 'none', 'reduction');
+
+  const rawLabels = request.labels;
+  if (rawLabels === null || rawLabels === undefined || typeof rawLabels.length !== 'number') {
+    throw new TopKArgumentError('labels', rawLabels, 'must be an array of integers');
+  }
+  if (rawLabels.length !== batch) {
+    throw new TopKArgumentError('labels.length', rawLabels.length, `must equal the batch size ${batch}`);
+  }
+  const labels = new Int32Array(batch);
+  for (let i = 0; i < batch; i++) {
+    const y = rawLabels[i];
+    if (typeof y !== 'number' || !Number.isInteger(y) || y < 0 || y >= n) {
+      throw new TopKArgumentError(`labels[${i}]`, y, `must be an integer in 0..${n - 1}`);
+    }
+    labels[i] = y;
+  }
+
+  validateWeights(request.sampleWeights, batch, 'sampleWeights');
+  validateWeights(request.classWeights, n, 'classWeights');
+  let weights: Float64Array | undefined;
+  if (request.sampleWeights !== undefined || request.classWeights !== undefined) {
+    weights = new Float64Array(batch);
+    for (let i = 0; i < batch; i++) {
+      weights[i] = (request.sampleWeights?.[i] ?? 1) * (request.classWeights?.[labels[i]] ?? 1);
+    }
+  }
+  return { k, tau, alpha, mode, backward, reduction, batch, n, labels, weights };
+}
+
+/** Validates a log-ESP request; returns `[rows, n]`. */
+export function validateLogEspRequest(request: LogEspRequest): [number, number] {
+  if (request === null || typeof request !== 'object') {
+    throw new TopKArgumentError('request', request, 'must be an object');
+  }
+  const x = validateMatrixData(request.x, 'x');
+  const [rows, n] = validateShape(request.shape, x.length, 'x', 1);
+  validateFinite(x, n, 'x');
+  const { K } = request;
+  if (typeof K !== 'number' || !Number.isInteger(K) || K < 0 || K > n) {
+    throw new TopKArgumentError('K', K, `must be an integer with 0 <= K <= n = ${n}`);
+  }
+  return [rows, n];
+}
