@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * Installs a WebGPU `navigator.gpu` in Node from Dawn (npm `webgpu`).
  *
