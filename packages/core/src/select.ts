@@ -1,34 +1,48 @@
 /**
- * The k-th largest entry of an array, in expected linear time (quickselect on a scratch copy):
+ * The k-th largest entry of a row in one pass, with a min-heap of the k largest seen so far:
  * the losses shift each row by it so that the entries deciding the gradient have small exponents.
  */
 
-/** k-th largest (1-based) of `values[0..length-1]`; reorders `values`. */
-export function kthLargestInPlace(values: Float64Array, length: number, k: number): number {
-  let lo = 0;
-  let hi = length - 1;
-  const target = k - 1; // index in descending order
-  while (lo < hi) {
-    // Median of three keeps sorted and tied inputs from going quadratic.
-    const mid = (lo + hi) >>> 1;
-    const a = values[lo], b = values[mid], c = values[hi];
-    const pivot = a > b ? (b > c ? b : a > c ? c : a) : a > c ? a : b > c ? c : b;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] > pivot) i++;
-      while (values[j] < pivot) j--;
-      if (i <= j) {
-        const t = values[i];
-        values[i] = values[j];
-        values[j] = t;
-        i++;
-        j--;
+/**
+ * k-th largest (1-based) of `values[offset + j]` for j in 0..n-1, j != `exclude`.
+ * `heap` needs room for k entries. O(n + m log k) for m heap replacements.
+ */
+export function kthLargest(
+  values: ArrayLike<number>,
+  offset: number,
+  n: number,
+  k: number,
+  exclude: number,
+  heap: Float64Array,
+): number {
+  let size = 0;
+  for (let j = 0; j < n; j++) {
+    if (j === exclude) continue;
+    const v = values[offset + j];
+    if (size < k) {
+      // Sift up.
+      let i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent] <= v) break;
+        heap[i] = heap[parent];
+        i = parent;
       }
+      heap[i] = v;
+    } else if (v > heap[0]) {
+      // Replace the root (the smallest of the k largest) and sift down.
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= k) break;
+        const right = left + 1;
+        const child = right < k && heap[right] < heap[left] ? right : left;
+        if (heap[child] >= v) break;
+        heap[i] = heap[child];
+        i = child;
+      }
+      heap[i] = v;
     }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else return values[target];
   }
-  return values[target];
+  return heap[0];
 }
