@@ -1,0 +1,415 @@
+/**
+ * `describeConformance`: the vitest suite that holds a backend to the float64 reference, to the
+ * mathematical invariants of MATH.md and to the bad-input list. Each property runs `numRuns`
+ * fast-check cases; a failure prints the shrunk counterexample and the seed to replay it.
+ */
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import fc from 'fast-check';
+import type { LogEspRequest, LossRequest, LossResult, Precision, TopKBackend } from '../backend.js';
+import { CoreBackend } from '../coreBackend.js';
+import { TopKArgumentError } from '../errors.js';
+import { crossEntropyLoss } from '../crossEntropy.js';
+import { logBinomial } from '../logspace.js';
+import { usesHardLoss } from '../loss/hard.js';
+import {
+  arbitraryBatch,
+  arbitraryGridBatch,
+  arbitraryLogEspCase,
+  arbitraryPermutation,
+  arbitraryWeightedBatch,
+  maxPaperK,
+  type LossCase,
+} from './arbitraries.js';
+import {
+  assertAbsClose,
+  assertFinite,
+  assertRelativeClose,
+  check,
+  maxAbsDiff,
+  roundAll,
+  tolerancesFor,
+  toMatrix,
+  type Tolerances,
+} from './compare.js';
+import { bruteForceSmoothLoss, checkHardSubgradient, kthLargestWithout } from './oracles.js';
+import { checkLossAgreement, prepareLossCase, runLoss } from './requests.js';
+import { badInputs } from './badInputs.js';
+
+/** Options of {@link describeConformance}. */
+export interface ConformanceOptions {
+  /** Name of the suite, e.g. `tfjs:wasm`. */
+  name: string;
+  /** Makes the backend under test (once, before the properties run; disposed after). */
+  createBackend: () => TopKBackend | Promise<TopKBackend>;
+  /** fast-check runs per property (default: env TOPK_PROPERTY_RUNS, else 200). */
+  numRuns?: number;
+  /** Most classes in generated batches (default 60). */
+  maxN?: number;
+  /** Timeout of each test in milliseconds (default 120000). */
+  timeoutMs?: number;
+  /** Leaves out the paper's backward (for backends that do not implement it). */
+  skipPaperBackward?: boolean;
+}
+
+/** Runs per property: the explicit number, else env TOPK_PROPERTY_RUNS, else 200. */
+export function propertyRuns(explicit?: number): number {
+  if (explicit !== undefined) return explicit;
+  const fromEnv = Number(process.env.TOPK_PROPERTY_RUNS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 200;
+}
+
+/** Whether an error is a TopKArgumentError, also across copies of the module. */
+function isArgumentError(error: unknown): error is TopKArgumentError {
+  if (error instanceof TopKArgumentError) return true;
+  return error instanceof Error && error.name === 'TopKArgumentError' && typeof (error as { argument?: unknown }).argument === 'string';
+}
+
+/** Row i of a row-major matrix. */
+function row(values: ArrayLike<number>, i: number, n: number): number[] {
+  return Array.from({ length: n }, (_, j) => values[i * n + j]);
+}
+
+/**
+ * Registers the conformance suite of a backend: agreement with the float64 reference (loss in
+ * every mode, gradient, reductions, weights, log-ESP, the paper's backward), the invariants
+ * (brute force, gradient bounds and zero row sums, inclusion probabilities, shift invariance,
+ * permutation equivariance, cross-entropy at k = 1, the bounds around the hard loss, the limit
+ * tau -> 0, finite differences, no NaN) and rejection of every bad input.
+ *
+ * Float32 backends get their inputs rounded with `Math.fround` (scores, tau, alpha) and are
+ * compared to the reference on the same rounded numbers, to 1e-5; float64 backends to 1e-10
+ * (losses, log-ESP) and 1e-9 (gradients). Checks that compare the backend with itself (shift,
+ * permutation) allow twice that, since both sides carry the backend's error.
+ */
+export function describeConformance(options: ConformanceOptions): void {
+  const numRuns = propertyRuns(options.numRuns);
+  const maxN = options.maxN ?? 60;
+  const timeout = options.timeoutMs ?? 120_000;
+  const reference = new CoreBackend();
+
+  describe(`${options.name}: conformance`, () => {
+    let backend: TopKBackend;
+    let precision: Precision;
+    let tol: Tolerances;
+
+    beforeAll(async () => {
+      backend = await options.createBackend();
+      precision = backend.precision;
+      tol = tolerancesFor(precision);
+    }, timeout);
+
+    afterAll(async () => {
+      await backend?.dispose();
+    }, timeout);
+
+    /** One fast-check property as one test; `make` runs after the backend exists. */
+    const property = <T>(title: string, make: () => [fc.Arbitrary<T>, (value: T) => Promise<void>], runs = numRuns) => {
+      it(title, async () => {
+        const [arbitrary, predicate] = make();
+        await fc.assert(
+          fc.asyncProperty(arbitrary, async (value) => {
+            await predicate(value);
+          }),
+          { numRuns: runs },
+        );
+      }, timeout);
+    };
+
+    it('declares a name and a precision', () => {
+      check(typeof backend.name === 'string' && backend.name.length > 0, () => `backend name ${String(backend.name)}`);
+      check(precision === 'float32' || precision === 'float64', () => `backend precision ${String(precision)}`);
+    });
+
+    describe('agrees with the float64 reference', () => {
+      property('smooth loss and exact gradient, every reduction, with and without weights', () => [
+        fc.tuple(arbitraryWeightedBatch({ maxN }), fc.boolean()),
+        async ([c, grad]) => {
+          const p = prepareLossCase(precision, c, { mode: 'smooth', backward: 'exact', grad });
+          const result = await runLoss(backend, p.backend);
+          checkLossAgreement(backend.name, result, await reference.loss(p.reference), tol, c.n);
+        },
+      ]);
+
+      property('hard loss, and a valid subgradient (ties may be broken differently)', () => [
+        arbitraryBatch({ maxN }),
+        async (c) => {
+          const p = prepareLossCase(precision, c, { mode: 'hard', grad: true });
+          const result = await runLoss(backend, p.backend);
+          const ref = await reference.loss(p.reference);
+          checkLossAgreement(backend.name, result, ref, tol, c.n, false);
+          checkHardRows(result, ref, p.scores, c, p.alpha, tol, () => true);
+        },
+      ]);
+
+      property("auto mode: the official per-sample switch between smooth and hard", () => [
+        arbitraryBatch({ maxN }),
+        async (c) => {
+          const p = prepareLossCase(precision, c, { mode: 'auto', grad: true });
+          const result = await runLoss(backend, p.backend);
+          const ref = await reference.loss(p.reference);
+          checkLossAgreement(backend.name, result, ref, tol, c.n, false);
+          const scratch = new Float64Array(c.k + 2);
+          const hardRow = (i: number) => usesHardLoss(p.scores, i * c.n, c.n, c.k, p.tau, scratch);
+          checkHardRows(result, ref, p.scores, c, p.alpha, tol, hardRow);
+          for (let i = 0; i < c.batch; i++) {
+            if (!hardRow(i)) assertAbsClose(`${backend.name} auto grad row ${i}`, row(result.grad!, i, c.n), row(ref.grad!, i, c.n), tol.grad);
+          }
+        },
+      ]);
+
+      property('log elementary symmetric polynomials, K in 0..n', () => [
+        arbitraryLogEspCase({ maxN }),
+        async (c) => {
+          const x = roundAll(precision, c.x);
+          const request: LogEspRequest = { x: toMatrix(precision, x), shape: [c.rows, c.n], K: c.K };
+          const result = await backend.logEsp(request);
+          check(result.length === c.rows * (c.K + 1), () => `logEsp returned ${result.length} values, expected ${c.rows * (c.K + 1)}`);
+          assertFinite(`${backend.name} logEsp`, result, true, c.K + 1);
+          const ref = await reference.logEsp({ x, shape: [c.rows, c.n], K: c.K });
+          assertRelativeClose(`${backend.name} logEsp`, result, ref, tol.logEsp, c.K + 1);
+        },
+      ]);
+
+      if (!options.skipPaperBackward) {
+        // Moderate inputs (|s / (k tau)| <= 30): the paper's alternating recursion is only
+        // meant to be compared where it is well defined; its breakdown is an experiment, not a test.
+        property("paper backward: the official recursion and series", () => [
+          arbitraryBatch({ maxN: Math.min(maxN, 30), maxScale: 1, minTau: 0.1, maxK: maxPaperK }),
+          async (c) => {
+            const p = prepareLossCase(precision, c, { mode: 'smooth', backward: 'paper', grad: true });
+            const result = await runLoss(backend, p.backend);
+            checkLossAgreement(`${backend.name} paper`, result, await reference.loss(p.reference), tol, c.n);
+          },
+        ]);
+      }
+    });
+
+    describe('satisfies the invariants of the smooth loss', () => {
+      property('equals the definition (log-sum-exp over all k-subsets) for n <= 8', () => [
+        arbitraryBatch({ maxN: Math.min(maxN, 8) }),
+        async (c) => {
+          const p = prepareLossCase(precision, c, { mode: 'smooth' });
+          const result = await runLoss(backend, p.backend);
+          const expected = c.labels.map((y, i) => bruteForceSmoothLoss(row(p.scores, i, c.n), y, c.k, p.tau, p.alpha));
+          assertRelativeClose(`${backend.name} loss vs brute force`, result.losses, expected, tol.loss);
+        },
+      ]);
+
+      property('gradient entries lie in [-1/k, 1/k], the label entry in [-1/k, 0], and rows sum to 0', () => [
+        arbitraryBatch({ maxN }),
+        async (c) => {
+          const p = prepareLossCase(precision, c, { mode: 'smooth', grad: true });
+          const g = (await runLoss(backend, p.backend)).grad!;
+          for (let i = 0; i < c.batch; i++) {
+            let sum = 0;
+            for (let j = 0; j < c.n; j++) {
+              const v = g[i * c.n + j];
+              sum += v;
+              check(Math.abs(v) <= 1 / c.k + tol.grad, () => `grad[${i}][${j}] = ${v} outside [-1/k, 1/k], k = ${c.k}`);
+            }
+            const gy = g[i * c.n + c.labels[i]];
+            check(gy <= tol.grad && gy >= -1 / c.k - tol.grad, () => `grad[${i}][label] = ${gy} outside [-1/k, 0]`);
+            // Each entry may be off by tol.grad, so the sum by n tol.grad.
+            check(Math.abs(sum) <= c.n * tol.grad, () => `grad row ${i} sums to ${sum}, not 0`);
+          }
+        },
+      ]);
+
+      property('inclusion probabilities from logEsp lie in [0, 1] and sum to m', () => [
+        arbitraryLogEspCase({ maxN: Math.min(maxN, 30), maxRows: 1, maxScale: 10 }).filter((c) => c.n >= 2 && c.K >= 1),
+        async (c) => {
+          // pi_m(j) = exp(x_j + log sigma_{m-1}(x without j) - log sigma_m(x)), m = K.
+          const x = roundAll(precision, c.x);
+          const m = c.K;
+          const full = await backend.logEsp({ x: toMatrix(precision, x), shape: [1, c.n], K: m });
+          const without: number[] = [];
+          for (let j = 0; j < c.n; j++) for (let i = 0; i < c.n; i++) if (i !== j) without.push(x[i]);
+          const leaveOneOut = await backend.logEsp({ x: toMatrix(precision, without), shape: [c.n, c.n - 1], K: m - 1 });
+          // Admissible error: what logEsp's own tolerance allows on the three log values.
+          let biggest = Math.max(1, Math.abs(full[m]));
+          for (let j = 0; j < c.n; j++) biggest = Math.max(biggest, Math.abs(leaveOneOut[j * m + m - 1]), Math.abs(x[j]));
+          const slack = Math.expm1(3 * tol.logEsp * biggest);
+          let sum = 0;
+          for (let j = 0; j < c.n; j++) {
+            const pi = Math.exp(x[j] + leaveOneOut[j * m + m - 1] - full[m]);
+            sum += pi;
+            check(pi >= 0 && pi <= 1 + slack, () => `pi_${m}(${j}) = ${pi} outside [0, 1]`);
+          }
+          check(Math.abs(sum - m) <= m * slack, () => `inclusion probabilities pi_${m} sum to ${sum}, not ${m}`);
+        },
+      ]);
+
+      property('adding a constant to every score changes neither loss nor gradient', () => [
+        arbitraryGridBatch({ maxN }),
+        async (c) => {
+          const p = prepareLossCase(precision, c, { mode: 'smooth', grad: true });
+          const shifted = c.scores.map((s) => s + c.shift);
+          // The grid makes both the scores and the shifted scores exact in float32.
+          check(roundAll(precision, shifted).every((v, i) => v === shifted[i]), () => 'shifted scores are not exact');
+          const q = prepareLossCase(precision, { ...c, scores: shifted }, { mode: 'smooth', grad: true });
+          const a = await runLoss(backend, p.backend);
+          const b = await runLoss(backend, q.backend);
+          assertRelativeClose(`${backend.name} shifted losses`, b.losses, a.losses, 2 * tol.loss);
+          assertAbsClose(`${backend.name} shifted grad`, b.grad!, a.grad!, 2 * tol.grad, c.n);
+        },
+      ]);
+
+      property('permuting the classes permutes the gradient and keeps the loss and log-ESP', () => [
+        arbitraryBatch({ maxN }).chain((c) => fc.tuple(fc.constant(c), arbitraryPermutation(c.n))),
+        async ([c, perm]) => {
+          // Column j of the permuted batch is column perm[j] of the original.
+          const inverse = new Array<number>(c.n);
+          perm.forEach((from, to) => (inverse[from] = to));
+          const permuted: LossCase = {
+            ...c,
+            scores: c.scores.map((_, idx) => c.scores[Math.floor(idx / c.n) * c.n + perm[idx % c.n]]),
+            labels: c.labels.map((y) => inverse[y]),
+          };
+          const p = prepareLossCase(precision, c, { mode: 'smooth', grad: true });
+          const q = prepareLossCase(precision, permuted, { mode: 'smooth', grad: true });
+          const a = await runLoss(backend, p.backend);
+          const b = await runLoss(backend, q.backend);
+          assertRelativeClose(`${backend.name} permuted losses`, b.losses, a.losses, 2 * tol.loss);
+          const expectedGrad = Array.from(b.grad!, (_, idx) => a.grad![Math.floor(idx / c.n) * c.n + perm[idx % c.n]]);
+          assertAbsClose(`${backend.name} permuted grad`, b.grad!, expectedGrad, 2 * tol.grad, c.n);
+          const K = c.k + 1;
+          const ea = await backend.logEsp({ x: p.backend.scores, shape: [c.batch, c.n], K });
+          const eb = await backend.logEsp({ x: q.backend.scores, shape: [c.batch, c.n], K });
+          assertRelativeClose(`${backend.name} permuted logEsp`, eb, ea, 2 * tol.logEsp, K + 1);
+        },
+      ]);
+
+      property('k = 1, alpha = 0, tau = 1 is softmax cross-entropy', () => [
+        arbitraryBatch({ maxN, maxK: () => 1, minTau: 1, maxTau: 1, maxAlpha: 0 }),
+        async (c) => {
+          const p = prepareLossCase(precision, c, { mode: 'smooth', grad: true });
+          const result = await runLoss(backend, p.backend);
+          const grad = new Float64Array(c.batch * c.n);
+          const losses = crossEntropyLoss(p.scores, c.batch, c.n, c.labels, grad);
+          assertRelativeClose(`${backend.name} loss vs cross-entropy`, result.losses, losses, tol.loss);
+          assertAbsClose(`${backend.name} grad vs cross-entropy`, result.grad!, grad, tol.grad, c.n);
+        },
+      ]);
+
+      property('l_k - tau log C(n-1, k-1) <= L <= l_k + tau log C(n, k)', () => [
+        arbitraryBatch({ maxN }),
+        async (c) => {
+          const p = prepareLossCase(precision, c, { mode: 'smooth' });
+          const result = await runLoss(backend, p.backend);
+          const below = p.tau * logBinomial(c.n - 1, c.k - 1);
+          const above = p.tau * logBinomial(c.n, c.k);
+          for (let i = 0; i < c.batch; i++) {
+            const hard = Math.max(0, p.alpha + (kthLargestWithout(row(p.scores, i, c.n), c.labels[i], c.k) - p.scores[i * c.n + c.labels[i]]) / c.k);
+            const L = result.losses[i];
+            const slack = tol.loss * Math.max(1, Math.abs(L));
+            check(L >= hard - below - slack && L <= hard + above + slack, () => `loss ${L} outside [${hard - below}, ${hard + above}] (hard loss ${hard})`);
+          }
+        },
+      ]);
+
+      property('tends to the hard loss as tau -> 0', () => [
+        arbitraryBatch({ maxN, minTau: 1, maxTau: 1 }),
+        async (c) => {
+          const scale = Math.max(...c.scores.map(Math.abs), 1e-3);
+          const gap = Math.max(logBinomial(c.n, c.k), logBinomial(c.n - 1, c.k - 1));
+          for (const t of [1, 3, 6]) {
+            const p = prepareLossCase(precision, { ...c, tau: scale * 10 ** -t }, { mode: 'smooth' });
+            const hard = await runLoss(backend, { ...p.backend, mode: 'hard' });
+            const smooth = await runLoss(backend, p.backend);
+            for (let i = 0; i < c.batch; i++) {
+              const allowed = p.tau * gap + tol.loss * Math.max(1, Math.abs(hard.losses[i]));
+              const d = Math.abs(smooth.losses[i] - hard.losses[i]);
+              check(d <= allowed, () => `tau = ${p.tau}: |L - l_k| = ${d} > tau log C = ${allowed}`);
+            }
+          }
+        },
+      ]);
+
+      property('the gradient matches central finite differences of the loss', () => [
+        // Float64: step 1e-4 k tau, truncation and rounding both below 1e-7. Float32: the loss
+        // itself is rounded to ~1e-7 relative, so steps must be 100x larger and the check is
+        // coarse (1e-2); the float32 gradient is held to the reference at 1e-5 above.
+        precision === 'float64'
+          ? arbitraryBatch({ maxN: Math.min(maxN, 16), maxBatch: 1, minScale: 1e-2, maxScale: 1e2, minTau: 1e-2, maxTau: 1e2, ties: false })
+          : arbitraryBatch({ maxN: Math.min(maxN, 16), maxBatch: 1, minScale: 1e-1, maxScale: 1e1, minTau: 1e-1, maxTau: 1e1, ties: false }),
+        async (c) => {
+          const [relStep, tolerance] = precision === 'float64' ? [1e-4, 1e-6] : [1e-2, 1e-2];
+          const p = prepareLossCase(precision, c, { mode: 'smooth', grad: true });
+          const g = (await runLoss(backend, p.backend)).grad!;
+          const h = relStep * c.k * p.tau;
+          // One batch of 2n perturbed rows: +h and -h on each entry.
+          const rows: number[] = [];
+          const steps: number[] = [];
+          for (let j = 0; j < c.n; j++) {
+            const plus = Array.from(p.scores);
+            const minus = Array.from(p.scores);
+            plus[j] = roundAll(precision, [p.scores[j] + h])[0];
+            minus[j] = roundAll(precision, [p.scores[j] - h])[0];
+            rows.push(...plus, ...minus);
+            steps.push(plus[j] - minus[j]);
+          }
+          const fd = prepareLossCase(precision, { ...c, batch: 2 * c.n, scores: rows, labels: new Array(2 * c.n).fill(c.labels[0]) }, { mode: 'smooth' });
+          const losses = (await runLoss(backend, fd.backend)).losses;
+          const numeric = steps.map((step, j) => (losses[2 * j] - losses[2 * j + 1]) / step);
+          assertAbsClose(`${backend.name} grad vs finite differences`, g, numeric, tolerance);
+        },
+      ]);
+
+      property('returns finite values, never NaN, for extreme valid inputs', () => [
+        fc.tuple(
+          arbitraryWeightedBatch({ maxN, minScale: 1e-6, maxScale: 1e6, minTau: 1e-4, maxTau: 1e4 }),
+          fc.constantFrom<'smooth' | 'hard' | 'auto'>('smooth', 'hard', 'auto'),
+        ),
+        async ([c, mode]) => {
+          const p = prepareLossCase(precision, c, { mode, grad: true });
+          await runLoss(backend, p.backend);
+          const K = Math.min(c.n, c.k + 1);
+          const esp = await backend.logEsp({ x: p.backend.scores, shape: [c.batch, c.n], K });
+          assertFinite(`${backend.name} logEsp`, esp, true, K + 1);
+        },
+      ]);
+    });
+
+    describe('rejects bad input with a TopKArgumentError naming the argument', () => {
+      for (const bad of badInputs({ paperBackward: !options.skipPaperBackward })) {
+        it(bad.name, async () => {
+          const request = bad.request(precision);
+          let error: unknown;
+          try {
+            if (bad.method === 'loss') await backend.loss(request as LossRequest);
+            else await backend.logEsp(request as LogEspRequest);
+          } catch (e) {
+            error = e;
+          }
+          check(error !== undefined, () => `${bad.name}: accepted, expected a TopKArgumentError naming ${bad.expected}`);
+          check(isArgumentError(error), () => `${bad.name}: threw ${String(error)}, expected a TopKArgumentError`);
+          check(bad.names(error.argument), () => `${bad.name}: the error names "${error.argument}", expected ${bad.expected}`);
+        }, timeout);
+      }
+    });
+  });
+}
+
+/**
+ * Checks hard-loss gradient rows (those `isHard` selects): equal to the reference's, or else a
+ * valid subgradient that breaks a tie at the k-th score, or at a zero margin, differently.
+ */
+function checkHardRows(
+  result: LossResult,
+  ref: LossResult,
+  scores: Float64Array,
+  c: LossCase,
+  alpha: number,
+  tol: Tolerances,
+  isHard: (i: number) => boolean,
+): void {
+  for (let i = 0; i < c.batch; i++) {
+    if (!isHard(i)) continue;
+    const got = row(result.grad!, i, c.n);
+    if (maxAbsDiff(got, row(ref.grad!, i, c.n)) <= tol.grad) continue;
+    const s = row(scores, i, c.n);
+    const y = c.labels[i];
+    const kinkTolerance = tol.loss * Math.max(1, alpha, Math.abs(s[y]) / c.k, Math.abs(kthLargestWithout(s, y, c.k)) / c.k);
+    checkHardSubgradient(got, s, y, c.k, alpha, tol.grad, kinkTolerance);
+  }
+}

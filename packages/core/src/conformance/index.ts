@@ -1,0 +1,15 @@
+/**
+ * @topk/core/conformance: the test kit every backend runs (vitest and fast-check, optional
+ * peer dependencies of @topk/core). `describeConformance` holds a backend to the float64
+ * reference, to the invariants of the loss and to the bad-input list;
+ * `describeExactVectorAgreement` to every case of the exact test vectors. The arbitraries,
+ * oracles and comparison helpers are exported for packages' own tests.
+ */
+export { describeConformance, propertyRuns, type ConformanceOptions } from './describeConformance.js';
+export { describeExactVectorAgreement, type ExactVectorOptions } from './exactVectors.js';
+export * from './arbitraries.js';
+export * from './compare.js';
+export * from './oracles.js';
+export * from './requests.js';
+export { badInputs, type BadInput } from './badInputs.js';
+export * from './vectors.js';

@@ -1,0 +1,78 @@
+/**
+ * Turning generated cases into the request a backend gets and the request the float64
+ * reference gets: the same numbers, rounded to float32 first for float32 backends.
+ */
+import type { LossRequest, Precision, TopKBackend } from '../backend.js';
+import type { LossCase, WeightedLossCase } from './arbitraries.js';
+import { assertAbsClose, assertFinite, assertRelativeClose, check, roundAll, roundTo, toMatrix, type Tolerances } from './compare.js';
+import type { LossResult } from '../backend.js';
+
+/** A case as both sides see it. */
+export interface PreparedLossCase {
+  /** For the backend under test: scores in its precision's array type. */
+  readonly backend: LossRequest;
+  /** For the reference: the same (rounded) numbers in a Float64Array. */
+  readonly reference: LossRequest;
+  /** The scores as the backend sees them, in float64. */
+  readonly scores: Float64Array;
+  /** Tau and alpha as the backend sees them (rounded to float32 for float32 backends). */
+  readonly tau: number;
+  readonly alpha: number;
+}
+
+/**
+ * Builds the backend's and the reference's requests of a case. For float32 backends scores,
+ * tau and alpha are rounded with `Math.fround`, so that both sides compute on the same numbers.
+ */
+export function prepareLossCase(precision: Precision, c: LossCase | WeightedLossCase, options: Partial<LossRequest> = {}): PreparedLossCase {
+  const scores = roundAll(precision, c.scores);
+  const tau = roundTo(precision, c.tau);
+  const alpha = roundTo(precision, c.alpha);
+  const common: Omit<LossRequest, 'scores'> = { shape: [c.batch, c.n], labels: c.labels, k: c.k, tau, alpha };
+  const weighted = c as WeightedLossCase;
+  if (weighted.reduction !== undefined) common.reduction = weighted.reduction;
+  if (weighted.sampleWeights !== undefined) common.sampleWeights = weighted.sampleWeights;
+  if (weighted.classWeights !== undefined) common.classWeights = weighted.classWeights;
+  Object.assign(common, options);
+  return {
+    backend: { ...common, scores: toMatrix(precision, scores) },
+    reference: { ...common, scores },
+    scores,
+    tau,
+    alpha,
+  };
+}
+
+/** Throws unless a result has the right lengths and no NaN or infinity anywhere. */
+export function checkResultShape(what: string, result: LossResult, batch: number, n: number, grad: boolean): void {
+  check(result !== null && typeof result === 'object', () => `${what}: the result is not an object`);
+  check(result.losses?.length === batch, () => `${what}: ${result.losses?.length} losses for a batch of ${batch}`);
+  assertFinite(`${what} losses`, result.losses);
+  assertFinite(`${what} value`, [result.value]);
+  if (grad) {
+    check(result.grad?.length === batch * n, () => `${what}: gradient of length ${result.grad?.length}, expected ${batch * n}`);
+    assertFinite(`${what} grad`, result.grad!, false, n);
+  }
+}
+
+/** Throws unless losses and value agree to `tolerances.loss` and the gradients to `tolerances.grad`. */
+export function checkLossAgreement(
+  what: string,
+  result: LossResult,
+  reference: LossResult,
+  tolerances: Tolerances,
+  n: number,
+  compareGrad = true,
+): void {
+  assertRelativeClose(`${what} losses`, result.losses, reference.losses, tolerances.loss);
+  assertRelativeClose(`${what} value`, [result.value], [reference.value], tolerances.loss);
+  if (compareGrad && reference.grad !== undefined) assertAbsClose(`${what} grad`, result.grad!, reference.grad, tolerances.grad, n);
+}
+
+/** Calls a backend's loss and checks the shape and finiteness of what comes back. */
+export async function runLoss(backend: TopKBackend, request: LossRequest): Promise<LossResult> {
+  const [batch, n] = request.shape;
+  const result = await backend.loss(request);
+  checkResultShape(`${backend.name} ${request.mode ?? 'smooth'}`, result, batch, n, request.grad === true);
+  return result;
+}
