@@ -1,0 +1,219 @@
+/**
+ * The smooth and hard top-k SVM losses of a batch, and the gradient of each sample's loss with
+ * respect to its own scores, as TF.js tensor operations in float32.
+ *
+ * Accuracy in float32 rests on two choices (MATH.md, floating point):
+ * 1. Each row is shifted by c, the k-th largest score without the label, so x_j = (s_j - c)/(k tau).
+ *    At most k - 1 entries (the head) have x > 0; the others (the tail) have e_j = exp(x_j) in (0, 1].
+ * 2. A head factor is rewritten as (1 + e_j t) = e_j (u_j + t) with u_j = exp(-x_j) in (0, 1).
+ *    The factors e_j cancel in sigma_k / sigma_{k-1}, so the loss only needs the coefficients k - 1
+ *    and k of P(t) = prod_tail (1 + e_j t) * prod_head (u_j + t): products and sums of numbers in
+ *    [0, 1], computed by the linear-space product tree without cancellation or overflow (t is
+ *    rescaled by beta so that the coefficients stay below e^64).
+ * The gradient is the adjoint of that tree (products of non-negative numbers), i.e. the exact,
+ * subtraction-free backward: no series, no switch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackwardScheme, LossMode } from '@topk/core';
+import { LOG_ZERO, linearProductTree, linearProductTreeAdjoint, logProductTree, nextPowerOfTwo } from './productTree.js';
+import { paperSeriesTerms } from '@topk/core';
+
+/** Most negative finite float32: masks the label out of top-k searches. */
+const MASKED = -3.4e38;
+/** Cap on the rescaled mass of t: coefficients of degree r stay below CAP^r / r! <= e^CAP. */
+const MASS_CAP = 64;
+
+/** Resolved options of {@link topkLossTensors}. */
+export interface TensorLossOptions {
+  readonly k: number;
+  readonly tau: number;
+  readonly alpha: number;
+  readonly mode: LossMode;
+  readonly backward: BackwardScheme;
+  /** Whether to compute the gradient. */
+  readonly grad: boolean;
+}
+
+/** Per-sample losses `[batch]` and, when asked, the gradient of each sample's loss `[batch, n]`. */
+export type LossTensors = {
+  readonly losses: tf.Tensor1D;
+  readonly grad?: tf.Tensor2D;
+};
+
+/** `alpha * k` split into float32 hi + lo, so that `alpha k - (s_y - c)` keeps its low bits. */
+function splitAlphaK(alpha: number, k: number): [number, number] {
+  const exact = alpha * k;
+  const hi = Math.fround(exact);
+  return [hi, Math.fround(exact - hi)];
+}
+
+/**
+ * Losses (and gradients) of `scores` `[batch, n]` (float32) with int32 `labels` `[batch]`.
+ * Inputs are assumed valid (see `validateLossRequest` of @topk/core). Returns new tensors;
+ * every intermediate is disposed.
+ */
+export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, options: TensorLossOptions): LossTensors {
+  const { k, tau, alpha, mode, grad } = options;
+  const [, n] = scores.shape;
+  return tf.tidy(() => {
+    const isLabel = tf.cast(tf.oneHot(labels, n), 'bool') as tf.Tensor2D;
+    const { values: topValues, indices: topIndices } = tf.topk(tf.where(isLabel, tf.fill([1, n], MASKED), scores), k);
+    const kth = tf.slice(topValues, [0, k - 1], [-1, 1]);
+    const kthIndex = tf.slice(topIndices, [0, k - 1], [-1, 1]);
+    const labelScore = tf.sum(tf.mul(scores, tf.cast(isLabel, 'float32')), 1, true);
+    // numerator = alpha k - (s_y - c): the subtraction s_y - c is exact where it matters (Sterbenz).
+    const [alphaHi, alphaLo] = splitAlphaK(alpha, k);
+    const numerator = tf.add(tf.sub(alphaHi, tf.sub(labelScore, kth)), alphaLo);
+
+    let smooth: { losses: tf.Tensor; grad?: tf.Tensor } | undefined;
+    let hard: { losses: tf.Tensor; grad?: tf.Tensor } | undefined;
+    if (mode !== 'hard') {
+      smooth = options.backward === 'paper' && grad
+        ? { losses: smoothTopk(scores, isLabel, kth, numerator, options, false).losses, grad: paperGradient(scores, isLabel, labelScore, options) }
+        : smoothTopk(scores, isLabel, kth, numerator, options, grad);
+    }
+    if (mode !== 'smooth') hard = hardTopk(isLabel, kthIndex, numerator, k, n, grad);
+    if (mode === 'smooth') return result(smooth!);
+    if (mode === 'hard') return result(hard!);
+    // The official switch: hard where s_[k] - s_[k+1] >= k tau ln(1000) (all scores).
+    const { values: all } = tf.topk(scores, k + 1);
+    const gap = tf.sub(tf.slice(all, [0, k - 1], [-1, 1]), tf.slice(all, [0, k], [-1, 1]));
+    const useHard = tf.greaterEqual(gap, Math.fround(k * tau * Math.log(1000)));
+    return result({
+      losses: tf.where(useHard, hard!.losses, smooth!.losses),
+      grad: grad ? tf.where(tf.broadcastTo(useHard, [scores.shape[0], n]), hard!.grad!, smooth!.grad!) : undefined,
+    });
+  });
+}
+
+/**
+ * log(1 + u) for u in [0, 1], accurate to a few float32 ulps on every backend: TF.js's log1p is
+ * log(1 + u) on wasm and WebGPU, which loses the low bits of small u (and tau log1p(.) is
+ * then off by up to 1e-5 for large tau). Below 1/16 a 7-term series is used instead.
+ */
+function log1pSmall(u: tf.Tensor): tf.Tensor {
+  // u (1 - u/2 + u^2/3 - ... - u^6/7) by Horner's rule; the first omitted term is below u^8/8 < 1e-10 u.
+  let series: tf.Tensor = tf.scalar(1 / 7);
+  for (let j = 6; j >= 1; j--) series = tf.add(tf.mul(tf.neg(u), series), 1 / j);
+  return tf.where(tf.less(u, 0.0625), tf.mul(u, series), tf.log(tf.add(u, 1)));
+}
+
+function result(parts: { losses: tf.Tensor; grad?: tf.Tensor }): LossTensors {
+  const losses = parts.losses.reshape([-1]) as tf.Tensor1D;
+  return parts.grad === undefined ? { losses } : { losses, grad: parts.grad as tf.Tensor2D };
+}
+
+/** Hard loss max(0, alpha + (c - s_y)/k) and its subgradient (+1/k at the k-th entry, -1/k at y). */
+function hardTopk(isLabel: tf.Tensor2D, kthIndex: tf.Tensor, numerator: tf.Tensor, k: number, n: number, grad: boolean) {
+  const losses = tf.relu(tf.div(numerator, k));
+  if (!grad) return { losses };
+  const active = tf.cast(tf.greater(losses, 0), 'float32');
+  const atKth = tf.oneHot(kthIndex.reshape([-1]), n).cast('float32');
+  const g = tf.mul(tf.sub(atKth, tf.cast(isLabel, 'float32')), tf.mul(active, 1 / k));
+  return { losses, grad: g };
+}
+
+/** The smooth loss by the factored linear-space tree; its exact gradient by the tree's adjoint. */
+function smoothTopk(
+  scores: tf.Tensor2D,
+  isLabel: tf.Tensor2D,
+  kth: tf.Tensor,
+  numerator: tf.Tensor,
+  options: TensorLossOptions,
+  grad: boolean,
+): { losses: tf.Tensor; grad?: tf.Tensor } {
+  const { k, tau } = options;
+  const [batch, n] = scores.shape;
+  const kTau = Math.fround(k * tau);
+  const x = tf.div(tf.sub(scores, kth), kTau);
+  const isHead = tf.greater(x, 0);
+  // Head factor u + t (u = exp(-x)), tail factor 1 + e t (e = exp(x)); the label's factor is 1.
+  const a = tf.where(isLabel, tf.onesLike(x), tf.exp(tf.neg(tf.relu(x))));
+  const e = tf.where(isLabel, tf.zerosLike(x), tf.exp(tf.neg(tf.relu(tf.neg(x)))));
+  // Mass >= k: the head and the entries tied with c each contribute 1. beta <= 1.
+  const beta = tf.div(Math.min(k, MASS_CAP), tf.sum(e, 1, true));
+  const b = tf.mul(e, beta);
+  const width = nextPowerOfTwo(n);
+  let leaves = tf.stack([a, b], 2) as tf.Tensor3D;
+  if (width > n) {
+    const pad = tf.stack([tf.ones([batch, width - n]), tf.zeros([batch, width - n])], 2);
+    leaves = tf.concat([leaves, pad], 1) as tf.Tensor3D;
+  }
+  const levels = linearProductTree(leaves, k);
+  const root = levels[levels.length - 1].coefficients.reshape([batch, k + 1]);
+  const ck = tf.slice(root, [0, k], [-1, 1]);
+  const ck1 = tf.mul(tf.slice(root, [0, k - 1], [-1, 1]), beta);
+  // w = tau z = alpha + tau log(sigma_k / sigma_{k-1}) - (s_y - c)/k
+  const logRatio = tf.log(tf.div(ck, ck1));
+  const w = tf.add(tf.div(numerator, k), tf.mul(logRatio, tau));
+  const z = tf.div(w, tau);
+  // tau softplus(z) = max(w, 0) + tau log1p(exp(-|z|))
+  const losses = tf.add(tf.relu(w), tf.mul(log1pSmall(tf.exp(tf.neg(tf.abs(z)))), tau));
+  if (!grad) return { losses };
+
+  // d z / d (root coefficients): 1/c_k at degree k, -1/c_{k-1} at k-1 (beta held fixed: z does not depend on it).
+  const rhoOverK = tf.div(tf.sigmoid(z), k);
+  const seedK = tf.div(rhoOverK, ck);
+  const seedK1 = tf.neg(tf.div(rhoOverK, tf.slice(root, [0, k - 1], [-1, 1])));
+  const parts: tf.Tensor[] = [];
+  if (k >= 2) parts.push(tf.zeros([batch, k - 1]));
+  parts.push(seedK1, seedK);
+  const rootAdjoint = tf.concat(parts, 1) as tf.Tensor2D;
+  const leafAdjoint = linearProductTreeAdjoint(levels, rootAdjoint);
+  const leafA = tf.slice(leafAdjoint, [0, 0, 0], [batch, n, 1]).reshape([batch, n]);
+  const leafB = tf.slice(leafAdjoint, [0, 0, 1], [batch, n, 1]).reshape([batch, n]);
+  // d a / d x = -a on the head; d b / d x = b on the tail.
+  const g = tf.where(isHead, tf.neg(tf.mul(a, leafA)), tf.mul(b, leafB));
+  return { losses, grad: tf.where(isLabel, tf.broadcastTo(tf.neg(rhoOverK), [batch, n]), g) };
+}
+
+/**
+ * The official implementation's backward, in float32: log sigma up to degree k + p - 1 of the
+ * unshifted x = s/(k tau), then the alternating recursion with its p-term series fallback
+ * (see `paperGradientRow` of @topk/core). Kept for side-by-side comparison; inaccurate by design.
+ */
+function paperGradient(scores: tf.Tensor2D, isLabel: tf.Tensor2D, labelScore: tf.Tensor, options: TensorLossOptions): tf.Tensor2D {
+  const { k, tau, alpha } = options;
+  const [batch, n] = scores.shape;
+  const p = paperSeriesTerms(k);
+  const K = k + p - 1;
+  const kTau = Math.fround(k * tau);
+  const x = tf.div(scores, kTau);
+  const logS = logEspTensor(tf.where(isLabel, tf.fill([1, n], LOG_ZERO), x) as tf.Tensor2D, K); // [batch, K+1]
+  const at = (m: number) => tf.slice(logS, [0, m], [-1, 1]);
+  const z = tf.add(tf.sub(tf.add(Math.fround(alpha / tau), at(k)), at(k - 1)), tf.neg(tf.div(labelScore, kTau)));
+  const rhoOverK = tf.div(tf.sigmoid(z), k);
+  const EPS = 1e-5;
+  const logSub = (a: tf.Tensor, b: tf.Tensor) => tf.add(a, tf.log1p(tf.neg(tf.exp(tf.sub(b, a)))));
+  const inclusion = (m: number): tf.Tensor => {
+    if (m === 0) return tf.zeros([batch, n]);
+    const pos: tf.Tensor[] = [];
+    const neg: tf.Tensor[] = [];
+    for (let t = 0; t <= m - 1; t++) (t % 2 === 0 ? pos : neg).push(tf.add(at(m - 1 - t), tf.mul(x, t)));
+    const lse = (terms: tf.Tensor[]) => (terms.length === 0 ? tf.fill([batch, n], -1 / EPS) : tf.logSumExp(tf.stack(terms, 2), 2));
+    const P = lse(pos);
+    const N = lse(neg);
+    const unstable = tf.less(tf.div(tf.sub(P, N), tf.add(tf.abs(N), EPS)), 1e-5);
+    const sPos: tf.Tensor[] = [];
+    const sNeg: tf.Tensor[] = [];
+    for (let t = 0; t < p; t++) (t % 2 === 0 ? sPos : sNeg).push(tf.sub(at(m + t), tf.mul(x, t + 1)));
+    const series = sNeg.length === 0 ? lse(sPos) : logSub(lse(sPos), lse(sNeg));
+    const direct = logSub(P, N);
+    return tf.exp(tf.sub(tf.add(tf.where(unstable, series, direct), x), at(m)));
+  };
+  const g = tf.mul(tf.sub(inclusion(k), inclusion(k - 1)), rhoOverK);
+  return tf.where(isLabel, tf.broadcastTo(tf.neg(rhoOverK), [batch, n]), g) as tf.Tensor2D;
+}
+
+/** `log sigma_0..K(exp(x))` of each row of `x` `[rows, n]` (LOG_ZERO entries are zeros): `[rows, K + 1]`. */
+export function logEspTensor(x: tf.Tensor2D, K: number): tf.Tensor2D {
+  const [rows, n] = x.shape;
+  return tf.tidy(() => {
+    if (K === 0) return tf.zeros([rows, 1]) as tf.Tensor2D;
+    const width = nextPowerOfTwo(n);
+    let padded: tf.Tensor2D = x;
+    if (width > n) padded = tf.concat([x, tf.fill([rows, width - n], LOG_ZERO)], 1) as tf.Tensor2D;
+    const leaves = tf.stack([tf.zerosLike(padded), padded], 2) as tf.Tensor3D;
+    return logProductTree(leaves, K);
+  });
+}
