@@ -55,6 +55,17 @@ export function logExclusion(
     }
   }
   for (let m = 0; m <= K; m++) headOnly[m] = prefix[headLength * stride + m];
+  if (degrees.length === 0) {
+    // Forward only: full = headOnly * base, no exclusions.
+    for (let m = 0; m <= K; m++) {
+      let max = -Infinity;
+      for (let a = 0; a <= m; a++) max = Math.max(max, headOnly[a] + base[m - a]);
+      let sum = 0;
+      if (max !== -Infinity) for (let a = 0; a <= m; a++) sum += Math.exp(headOnly[a] + base[m - a] - max);
+      full[m] = max === -Infinity ? -Infinity : max + Math.log(sum);
+    }
+    return;
+  }
 
   // Sweep the suffix (base times the head entries after i) from the back.
   suffix.set(base.subarray(0, stride));

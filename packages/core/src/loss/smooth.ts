@@ -7,11 +7,12 @@
  *   L   = tau * softplus(z),   z = alpha / tau + log sigma_k(E) - log sigma_{k-1}(E) - x_y
  *   dL/ds_j = sigmoid(z) * (pi_k(j) - pi_{k-1}(j)) / k  (j != y),   dL/ds_y = -sigmoid(z) / k
  *
- * Fast path: the (at most k-1) entries with x > 0 form the head and are handled in log space;
- * all others (the tail, exp(x) <= 1) in linear space, times a factor beta that keeps every
- * tail coefficient below e^600. Tail gradients come from prefix products and the adjoint of the
- * summation algorithm, both sums of positive terms. Should anything leave the float64 range,
- * the row is recomputed entirely in log space.
+ * Fast path: unless the whole row fits in linear space (k * max x <= 300), the (at most k-1)
+ * entries with x > 0 form the head, handled in log space; all others (the tail) go through the
+ * summation algorithm in linear space, times a factor beta that keeps every tail coefficient
+ * below e^600. Tail gradients come from prefix products and the adjoint of the summation
+ * algorithm, both sums of positive terms. Should anything leave the float64 range, or a
+ * coefficient that matters come near underflow, the row is recomputed entirely in log space.
  */
 import { ExclusionWorkspace, logExclusion } from './exclusion.js';
 import { kthLargest } from '../select.js';
@@ -19,6 +20,8 @@ import { sigmoid, softplus } from '../logspace.js';
 
 /** Tail coefficients are kept below e^TAIL_LOG_LIMIT (float64 overflows past e^709). */
 const TAIL_LOG_LIMIT = 600;
+/** Largest k * x_max for which the whole row is handled in linear space. */
+const LINEAR_SPREAD_LIMIT = 300;
 
 /** Buffers for the rows of one batch (size n, fixed k): reused row after row. */
 export class SmoothTopkWorkspace {
@@ -36,8 +39,8 @@ export class SmoothTopkWorkspace {
   readonly Gk: Float64Array;
   readonly headExclusion: ExclusionWorkspace;
   readonly degrees: readonly number[];
-  /** Whether sigma_r of n - 1 entries <= 1 stays below e^600 for r <= k (then beta = 1 suffices). */
-  readonly unitScaleSafe: boolean;
+  /** log((n - 1) / r) for r = 1..k: terms of the bound log sigma_r(v) <= r log(sum v) - log r!. */
+  private readonly logRatio: Float64Array;
   private logWorkspace?: { index: Int32Array; x: Float64Array; base: Float64Array; terms: Float64Array; exclusion: ExclusionWorkspace };
 
   constructor(readonly n: number, readonly k: number) {
@@ -55,11 +58,18 @@ export class SmoothTopkWorkspace {
     this.Gk = new Float64Array(k + 1);
     this.headExclusion = new ExclusionWorkspace(k, k);
     this.degrees = k >= 2 ? [k - 1, k - 2] : [k - 1];
-    // sigma_r(v) <= (sum v)^r / r! <= (n - 1)^r / r!
+    this.logRatio = new Float64Array(k + 1);
+    for (let r = 1; r <= k; r++) this.logRatio[r] = Math.log((n - 1) / r);
+  }
+
+  /**
+   * Whether the tail polynomial of n - 1 entries, each at most e^xMax, stays below e^600 at
+   * every degree r <= k without rescaling: sigma_r(v) <= (sum v)^r / r! <= ((n-1) e^xMax)^r / r!.
+   */
+  unscaledTailSafe(xMax: number): boolean {
     let bound = 0;
-    let worst = 0;
-    for (let r = 1; r <= k; r++) worst = Math.max(worst, (bound += Math.log((n - 1) / r)));
-    this.unitScaleSafe = worst < TAIL_LOG_LIMIT;
+    for (let r = 1; r <= this.k; r++) if ((bound += this.logRatio[r] + xMax) >= TAIL_LOG_LIMIT) return false;
+    return true;
   }
 
   /** Buffers of the all-log-space path, made on first use. */
@@ -95,9 +105,12 @@ export function smoothTopkRow(
   gradOffset: number,
 ): number {
   const { n, k } = ws;
-  const shift = kthLargest(scores, offset, n, k, y, ws.heap);
+  const { heap } = ws;
+  const shift = kthLargest(scores, offset, n, k, y, heap);
+  let max = shift;
+  for (let i = 1; i < k; i++) if (heap[i] > max) max = heap[i];
   const scale = 1 / (k * tau);
-  const loss = fastRow(scores, offset, shift, scale, y, tau, alpha, ws, grad, gradOffset);
+  const loss = fastRow(scores, offset, shift, (max - shift) * scale, scale, y, tau, alpha, ws, grad, gradOffset);
   if (Number.isFinite(loss) && (grad === null || rowFinite(grad, gradOffset, n))) return loss;
   return allLogRow(scores, offset, shift, scale, y, tau, alpha, ws, grad, gradOffset);
 }
@@ -110,6 +123,33 @@ function appendPrefixRow(prefix: Float64Array, t: number, k: number, e: number):
   for (let m = 1; m <= k; m++) prefix[to + m] = prefix[from + m] + e * prefix[from + m - 1];
 }
 
+/** Coefficients below this are treated as possibly underflowed. */
+const TINY = 1e-280;
+
+/**
+ * Whether a tail coefficient at the bottom of the float64 range (possibly underflowed) could
+ * carry a visible share of log sigma_{k-1} or log sigma_k: then the row must be redone in log space.
+ */
+function tailUnderflowMatters(
+  S: Float64Array,
+  base: Float64Array,
+  headOnly: Float64Array,
+  full: Float64Array,
+  k: number,
+  logBeta: number,
+  tailLength: number,
+): boolean {
+  const logTiny = Math.log(TINY);
+  for (let m = Math.max(1, k - 1); m <= k; m++) {
+    for (let r = 0; r <= Math.min(m, tailLength); r++) {
+      if (S[r] >= TINY) continue;
+      // A coefficient this small contributes at most exp(headOnly[m - r] + logTiny - r log beta).
+      if (headOnly[m - r] + logTiny - r * logBeta > full[m] - 40) return true;
+    }
+  }
+  return false;
+}
+
 function rowFinite(v: Float64Array, offset: number, n: number): boolean {
   for (let j = offset; j < offset + n; j++) if (!Number.isFinite(v[j])) return false;
   return true;
@@ -119,6 +159,7 @@ function fastRow(
   scores: ArrayLike<number>,
   offset: number,
   shift: number,
+  xMax: number,
   scale: number,
   y: number,
   tau: number,
@@ -135,13 +176,16 @@ function fastRow(
   let h = 0;
   let tailLength = 0;
   let mass = 0;
-  // One pass: split into head (x > 0) and tail, and, when beta = 1 is safe, run the
-  // summation algorithm on the tail as it comes.
-  const fused = ws.unitScaleSafe;
+  // When products of up to k entries stay far inside the float64 range, every entry goes to the
+  // linear-space tail; otherwise the entries with x > 0 form the log-space head.
+  const headFrom = xMax * k <= LINEAR_SPREAD_LIMIT ? Infinity : 0;
+  // One pass: split into head and tail, and, when no rescaling is needed, run the summation
+  // algorithm on the tail as it comes.
+  const fused = ws.unscaledTailSafe(Math.min(xMax, headFrom));
   for (let j = 0; j < n; j++) {
     if (j === y) continue;
     const x = (scores[offset + j] - shift) * scale;
-    if (x > 0) {
+    if (x > headFrom) {
       headIndex[h] = j;
       headX[h++] = x;
       continue;
@@ -172,9 +216,10 @@ function fastRow(
   for (let r = 0; r <= k; r++) base[r] = Math.log(S[r]) - r * logBeta;
 
   // Head in log space, on top of the tail polynomial.
-  logExclusion(headX, h, base, k, degrees, full, headOnly, headTerms, ws.headExclusion);
+  logExclusion(headX, h, base, k, grad === null ? [] : degrees, full, headOnly, headTerms, ws.headExclusion);
   const logSk = full[k];
   const logSk1 = full[k - 1];
+  if (tailUnderflowMatters(S, base, headOnly, full, k, logBeta, tailLength)) return NaN;
   const xy = (scores[offset + y] - shift) * scale;
   const z = alpha / tau + logSk - logSk1 - xy;
   const loss = tau * softplus(z);
@@ -214,7 +259,7 @@ function fastRow(
 }
 
 /** The same loss and gradient with every entry in log space: slower, never out of range. */
-function allLogRow(
+export function allLogRow(
   scores: ArrayLike<number>,
   offset: number,
   shift: number,
