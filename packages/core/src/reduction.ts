@@ -1,18 +1,21 @@
 /**
  * Weighting and reduction of per-sample losses, shared by every backend so that
- * `value` and the gradient scale mean the same thing everywhere.
+ * `value` and the gradient mean the same thing everywhere.
  */
-import type { Reduction } from './backend.js';
+import type { Matrix, Reduction } from './backend.js';
 
 /**
- * Applies the per-sample weights to `losses` in place and returns `[value, gradientScale]`:
- * the reduced loss and the factor that each weighted per-sample gradient row is multiplied by.
+ * Applies the per-sample weights to `losses` in place, scales each row of `grad` (if given,
+ * row-major `[losses.length, n]`) to the gradient of the reduced loss, and returns the reduced
+ * loss: the sum for `none` and `sum`, the sum divided by the sum of weights for `mean`.
  */
-export function reduceLosses(
-  losses: Float32Array | Float64Array,
+export function reduceLossesAndGradient(
+  losses: Matrix,
   weights: Float64Array | undefined,
   reduction: Reduction,
-): [value: number, gradientScale: number] {
+  grad?: Matrix,
+  n = 0,
+): number {
   let total = 0;
   let weightSum = 0;
   for (let i = 0; i < losses.length; i++) {
@@ -21,7 +24,25 @@ export function reduceLosses(
     total += losses[i];
     weightSum += w;
   }
-  if (reduction !== 'mean') return [total, 1];
-  // An all-zero weight vector gives a zero mean rather than 0/0.
-  return weightSum > 0 ? [total / weightSum, 1 / weightSum] : [0, 0];
+  // Divide rather than multiply by 1 / weightSum: a subnormal sum of weights would overflow.
+  const divisor = reduction === 'mean' ? weightSum : 1;
+  if (grad !== undefined && (weights !== undefined || divisor !== 1)) {
+    for (let i = 0; i < losses.length; i++) {
+      // An all-zero weight vector gives a zero mean and a zero gradient rather than 0/0.
+      const factor = divisor > 0 ? (weights ? weights[i] : 1) / divisor : 0;
+      for (let j = i * n; j < (i + 1) * n; j++) grad[j] *= factor;
+    }
+  }
+  return divisor > 0 ? total / divisor : 0;
+}
+
+/**
+ * Weights `losses` in place and returns `[value, gradientScale]`.
+ * @deprecated Use {@link reduceLossesAndGradient}, which also scales the gradient safely.
+ */
+export function reduceLosses(losses: Matrix, weights: Float64Array | undefined, reduction: Reduction): [number, number] {
+  let weightSum = 0;
+  for (let i = 0; i < losses.length; i++) weightSum += weights ? weights[i] : 1;
+  const value = reduceLossesAndGradient(losses, weights, reduction);
+  return [value, reduction === 'mean' ? (weightSum > 0 ? 1 / weightSum : 0) : 1];
 }

@@ -4,7 +4,7 @@
  */
 import type { LossRequest, LossResult } from '../backend.js';
 import { validateLossRequest } from '../validate.js';
-import { reduceLosses } from '../reduction.js';
+import { reduceLossesAndGradient } from '../reduction.js';
 import { SmoothTopkWorkspace, smoothTopkRow } from './smooth.js';
 import { hardTopkRow, usesHardLoss } from './hard.js';
 import { checkPaperBackward, paperGradientRow } from './paperBackward.js';
@@ -37,12 +37,6 @@ export function topkSvmLoss(request: LossRequest): LossResult & { losses: Float6
     }
   }
 
-  const [value, gradientScale] = reduceLosses(losses, weights, reduction);
-  if (grad !== null && (weights !== undefined || gradientScale !== 1)) {
-    for (let i = 0; i < batch; i++) {
-      const w = (weights ? weights[i] : 1) * gradientScale;
-      for (let j = i * n; j < (i + 1) * n; j++) grad[j] *= w;
-    }
-  }
+  const value = reduceLossesAndGradient(losses, weights, reduction, grad ?? undefined, n);
   return grad === null ? { losses, value } : { losses, value, grad };
 }
