@@ -247,10 +247,12 @@ function fastRow(
     const e = tailE[t];
     const p = t * (k + 1);
     let d = 0;
+    let dm = D[0];
     for (let m = 0; m < k; m++) {
-      const dm = D[m];
+      const next = D[m + 1];
       d += prefix[p + m] * dm;
-      D[m] = dm + e * D[m + 1];
+      D[m] = dm + e * next;
+      dm = next;
     }
     grad[gradOffset + tailIndex[t]] = rhoOverK * e * d;
   }
