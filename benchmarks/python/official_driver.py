@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Times the official PyTorch smooth top-k SVM (oval-group/smooth-topk) for the benchmark.
+
+This driver contains no code of the official implementation: it imports the package
+`topk` from the checkout the user points it at (--ref PATH) and runs its SmoothTopkSVM
+module on the scores the JavaScript benchmark wrote, so that both sides see the same inputs.
+
+Usage (the benchmark calls it; it is not meant to be run by hand):
+    python3 official_driver.py --ref PATH --spec SPEC.json --out RESULT.json
+
+SPEC.json:
+    {"policy": {"warmup", "warmup_min_ms", "reps", "config_budget_ms", "max_run_ms", "budget_ms"},
+     "threads": [1, ...],
+     "speed": [{"n", "k", "batch", "scores", "labels"}],        # float32 / int32 binary files
+     "accuracy": [{"id", "n", "k", "tau", "batch", "scores", "labels", "dtype", "grad_out"}]}
+RESULT.json: {"torch", "default_threads", "speed": [...], "skipped": [...], "accuracy": [...]}
+"""
+import argparse
+import contextlib
+import io
+import json
+import statistics
+import sys
+import time
+
+import numpy as np
+
+
+def load(spec_entry, dtype):
+    n, batch = spec_entry["n"], spec_entry["batch"]
+    scores = np.fromfile(spec_entry["scores"], dtype=np.float32).reshape(batch, n).astype(dtype)
+    labels = np.fromfile(spec_entry["labels"], dtype=np.int32).astype(np.int64)
+    return scores, labels
+
+
+def make_loss(svm_module, n, k, tau):
+    # The module prints "Setting tau to ..." when built; keep our stdout clean.
+    with contextlib.redirect_stdout(io.StringIO()):
+        return svm_module.SmoothTopkSVM(n_classes=n, alpha=1.0, tau=tau, k=k)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ref", required=True)
+    parser.add_argument("--spec", required=True)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    sys.path.insert(0, args.ref)
+    import torch
+    import topk.svm as svm_module
+
+    with open(args.spec) as f:
+        spec = json.load(f)
+    policy = spec["policy"]
+    default_threads = torch.get_num_threads()
+    result = {"torch": torch.__version__, "default_threads": default_threads, "speed": [], "skipped": [], "accuracy": []}
+    started = time.perf_counter()
+
+    def timed(task):
+        last = 0.0
+        spent = 0.0
+        runs = 0
+        while runs < max(1, policy["warmup"]) or spent < policy.get("warmup_min_ms", 0):
+            t0 = time.perf_counter()
+            task()
+            last = (time.perf_counter() - t0) * 1000
+            spent += last
+            runs += 1
+        reps = max(1, min(policy["reps"], int(policy["config_budget_ms"] // max(last, 1e-3))))
+        samples = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            task()
+            samples.append((time.perf_counter() - t0) * 1000)
+        return samples
+
+    for threads in spec["threads"]:
+        torch.set_num_threads(threads)
+        for entry in spec["speed"]:
+            n, k = entry["n"], entry["k"]
+            scores_np, labels_np = load(entry, np.float32)
+            labels = torch.from_numpy(labels_np)
+            loss_fn = make_loss(svm_module, n, k, 1.0)
+
+            def forward():
+                with torch.no_grad():
+                    loss_fn(torch.from_numpy(scores_np), labels).item()
+
+            def forward_backward():
+                x = torch.from_numpy(scores_np).requires_grad_(True)
+                loss_fn(x, labels).backward()
+                x.grad.numpy()
+
+            for op, task in (("forward", forward), ("forward+backward", forward_backward)):
+                key = (threads, op, k)
+                previous = [r for r in result["speed"] if (r["threads"], r["op"], r["k"]) == key and r["n"] < n]
+                was_skipped = any((s["threads"], s["op"], s["k"]) == key and s["n"] < n for s in result["skipped"])
+                spent = (time.perf_counter() - started) * 1000
+                reason = None
+                if was_skipped:
+                    reason = "skipped at a smaller n already"
+                elif spent > policy["budget_ms"]:
+                    reason = "PyTorch time budget of %g s spent" % (policy["budget_ms"] / 1000)
+                elif previous and previous[-1]["median_ms"] * n / previous[-1]["n"] > policy["max_run_ms"]:
+                    predicted = previous[-1]["median_ms"] * n / previous[-1]["n"]
+                    reason = "predicted %.1f s per run (linear from n=%d) > limit %g s" % (predicted / 1000, previous[-1]["n"], policy["max_run_ms"] / 1000)
+                if reason is not None:
+                    result["skipped"].append({"threads": threads, "op": op, "n": n, "k": k, "reason": reason})
+                    continue
+                try:
+                    samples = timed(task)
+                except Exception as error:  # the official code refuses some sizes (k + p - 1 > n - 1)
+                    result["skipped"].append({"threads": threads, "op": op, "n": n, "k": k, "reason": "failed: %s" % str(error).splitlines()[0][:200]})
+                    continue
+                result["speed"].append({"threads": threads, "op": op, "n": n, "k": k, "batch": entry["batch"],
+                                        "samples_ms": samples, "median_ms": statistics.median(samples)})
+
+    torch.set_num_threads(1)
+    for entry in spec["accuracy"]:
+        dtype = np.float64 if entry["dtype"] == "float64" else np.float32
+        scores_np, labels_np = load(entry, dtype)
+        loss_fn = make_loss(svm_module, entry["n"], entry["k"], entry["tau"])
+        record = {"id": entry["id"]}
+        try:
+            x = torch.from_numpy(scores_np).requires_grad_(True)
+            loss = loss_fn(x, torch.from_numpy(labels_np))
+            loss.backward()
+            record["loss"] = float(loss.item())
+            x.grad.detach().numpy().astype(np.float64).tofile(entry["grad_out"])
+        except Exception as error:
+            record["error"] = str(error).splitlines()[0][:200]
+        result["accuracy"].append(record)
+
+    with open(args.out, "w") as f:
+        json.dump(result, f)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,208 @@
+/** The run's figures as one JSON-able object, the derived ratios and target checks, and the terminal table. */
+import { cpus, totalmem, platform, release, arch, loadavg } from 'node:os';
+import { linearRegression } from 'simple-statistics';
+import type { AlgorithmResult, AlgorithmSkip } from './algorithms.js';
+import type { SkippedBackend } from './backends.js';
+import type { Profile } from './profiles.js';
+import type { PytorchReport } from './pytorch.js';
+import { pytorchName } from './pytorch.js';
+import type { SkippedConfig, SpeedResult, Operation } from './speed.js';
+import type { ExactVectorRow, StabilityCell, StabilitySkip } from './stability.js';
+
+/** The machine a run happened on. */
+export interface MachineDescription {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly platform: string;
+  /** 1-minute load average when the run started and when it ended (other processes skew timings). */
+  loadAverage: { start: number; end: number };
+  /** Backends that ran, with the adapter or engine each reported. */
+  readonly adapters: { backend: string; precision: string; description: string | null; floor: string }[];
+}
+
+/** A time ratio of one configuration. */
+export interface Ratio {
+  readonly backend: string;
+  readonly op: Operation;
+  readonly n: number;
+  readonly k: number;
+  /** This backend's time over core's at the same configuration. */
+  readonly toCore: number | null;
+  /** This backend's time over its own cross-entropy at the same n. */
+  readonly toCrossEntropy: number | null;
+}
+
+/** One explicit target check of the foundation issue. */
+export interface TargetCheck {
+  readonly target: string;
+  readonly measured: string;
+  /** true / false, or null when the run could not measure it. */
+  readonly met: boolean | null;
+}
+
+/** Everything one run measured; written as the JSON file. */
+export interface BenchmarkReport {
+  readonly schema: 'topk-benchmark/1';
+  readonly command: string;
+  readonly profile: Profile['name'];
+  readonly startedAt: string;
+  durationSeconds: number;
+  readonly machine: MachineDescription;
+  readonly settings: Profile;
+  readonly backends: { found: string[]; skipped: SkippedBackend[] };
+  readonly speed: SpeedResult[];
+  readonly skippedConfigs: SkippedConfig[];
+  ratios: Ratio[];
+  readonly algorithms: { results: AlgorithmResult[]; skipped: AlgorithmSkip[] };
+  readonly stability: { cells: StabilityCell[]; skipped: StabilitySkip[]; exactVectors: ExactVectorRow[] | null; exactVectorsNote: string };
+  pytorch: PytorchReport | null;
+  pytorchNote: string;
+  targets: TargetCheck[];
+}
+
+/** Describes this machine. */
+export function describeMachine(adapters: MachineDescription['adapters']): MachineDescription {
+  const list = cpus();
+  return {
+    cpuModel: list[0]?.model.trim() ?? 'unknown',
+    cores: list.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    platform: `${platform()} ${release()} ${arch()}`,
+    loadAverage: { start: Math.round(loadavg()[0] * 100) / 100, end: Math.round(loadavg()[0] * 100) / 100 },
+    adapters,
+  };
+}
+
+function find(results: readonly SpeedResult[], backend: string, op: Operation, n: number, k: number | null): SpeedResult | undefined {
+  return results.find((r) => r.backend === backend && r.op === op && r.n === n && r.k === k);
+}
+
+/** Ratios of every measured top-k configuration to core and to the same backend's cross-entropy. */
+export function computeRatios(speed: readonly SpeedResult[]): Ratio[] {
+  const out: Ratio[] = [];
+  for (const r of speed) {
+    if (r.k === null) continue;
+    const core = find(speed, 'core', r.op, r.n, r.k);
+    const ce = find(speed, r.backend, 'cross-entropy', r.n, null);
+    out.push({
+      backend: r.backend, op: r.op, n: r.n, k: r.k,
+      toCore: core ? round(r.medianMs / core.medianMs, 3) : null,
+      toCrossEntropy: ce ? round(r.medianMs / ce.medianMs, 3) : null,
+    });
+  }
+  return out;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** Slope of log(time) against log(x): 1 is linear. */
+function logSlope(points: { x: number; ms: number }[]): number | null {
+  if (points.length < 2) return null;
+  return round(linearRegression(points.map((p) => [Math.log(p.x), Math.log(p.ms)])).m, 3);
+}
+
+/** The foundation issue's targets for core, checked on this run's figures. */
+export function checkTargets(report: BenchmarkReport): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const core = find(report.speed, 'core', 'forward+backward', 1000, 5);
+  const ce = find(report.speed, 'core', 'cross-entropy', 1000, null);
+  const torch = report.pytorch ? find(report.pytorch.speed, pytorchName(1), 'forward+backward', 1000, 5) : undefined;
+  if (core && torch) {
+    const ratio = torch.medianMs / core.medianMs;
+    checks.push({ target: 'n=1000, k=5 forward+backward: core at least 5x faster than the official PyTorch (1 thread)', measured: `PyTorch ${torch.medianMs.toFixed(1)} ms / core ${core.medianMs.toFixed(1)} ms = ${ratio.toFixed(2)}x`, met: ratio >= 5 });
+  } else {
+    checks.push({ target: 'n=1000, k=5 forward+backward: core at least 5x faster than the official PyTorch (1 thread)', measured: core ? `core ${core.medianMs.toFixed(1)} ms; PyTorch not run (${report.pytorchNote})` : 'not measured in this profile', met: null });
+  }
+  checks.push(
+    core && ce
+      ? { target: 'n=1000, k=5 forward+backward: core at most 2.5x its cross-entropy', measured: `${core.medianMs.toFixed(1)} ms / ${ce.medianMs.toFixed(1)} ms = ${(core.medianMs / ce.medianMs).toFixed(2)}x`, met: core.medianMs / ce.medianMs <= 2.5 }
+      : { target: 'n=1000, k=5 forward+backward: core at most 2.5x its cross-entropy', measured: 'not measured in this profile', met: null },
+  );
+  // Linear in n: slope of log t against log n over n >= 1000 (n = 100 is dominated by per-call costs).
+  const k = report.speed.some((r) => r.backend === 'core' && r.k === 5) ? 5 : 1;
+  const overN = report.speed.filter((r) => r.backend === 'core' && r.op === 'forward+backward' && r.k === k && r.n >= 1000).map((r) => ({ x: r.n, ms: r.medianMs }));
+  const slopeN = logSlope(overN);
+  checks.push({
+    target: `time linear in n (core forward+backward, k=${k}, n >= 1000: log-log slope <= 1.15)`,
+    measured: slopeN === null ? 'fewer than two sizes measured' : `slope ${slopeN} over n = ${overN.map((p) => p.x).join(', ')}`,
+    met: slopeN === null ? null : slopeN <= 1.15,
+  });
+  // At most linear in k: slope over k >= 2 at the largest n where at least three k were measured.
+  const ns = [...new Set(report.speed.filter((r) => r.backend === 'core' && r.op === 'forward+backward').map((r) => r.n))].sort((a, b) => b - a);
+  let slopeK: number | null = null;
+  let atN = 0;
+  let ksUsed: number[] = [];
+  for (const n of ns) {
+    const pts = report.speed.filter((r) => r.backend === 'core' && r.op === 'forward+backward' && r.n === n && r.k !== null && r.k >= 2).map((r) => ({ x: r.k as number, ms: r.medianMs }));
+    if (pts.length >= 3 || (pts.length >= 2 && n === ns.at(-1))) {
+      slopeK = logSlope(pts);
+      atN = n;
+      ksUsed = pts.map((p) => p.x);
+      break;
+    }
+  }
+  checks.push({
+    target: 'time at most linear in k (core forward+backward, k >= 2: log-log slope <= 1.1)',
+    measured: slopeK === null ? 'fewer than two k >= 2 measured' : `slope ${slopeK} at n = ${atN} over k = ${ksUsed.join(', ')}`,
+    met: slopeK === null ? null : slopeK <= 1.1,
+  });
+  return checks;
+}
+
+/** Milliseconds for a table cell: median ± MAD, with the repetitions when fewer than asked. */
+export function cell(r: SpeedResult | undefined, reps: number): string {
+  if (!r) return '-';
+  const digits = r.medianMs < 10 ? 2 : r.medianMs < 100 ? 1 : 0;
+  return `${r.medianMs.toFixed(digits)} ±${r.madMs.toFixed(digits)}${r.reps < reps ? ` (${r.reps}x)` : ''}`;
+}
+
+/** Rows of the speed table: one per backend, n and k. */
+export function speedRows(report: BenchmarkReport): string[][] {
+  const all = [...report.speed, ...(report.pytorch?.speed ?? [])];
+  const backends = [...new Set(all.map((r) => r.backend))];
+  const rows: string[][] = [];
+  for (const backend of backends) {
+    const configs = [...new Map(all.filter((r) => r.backend === backend && r.k !== null).map((r) => [`${r.n}:${r.k}`, r] as const)).values()].sort((a, b) => a.n - b.n || (a.k as number) - (b.k as number));
+    for (const r of configs) {
+      const fwd = find(all, backend, 'forward', r.n, r.k);
+      const fb = find(all, backend, 'forward+backward', r.n, r.k);
+      const ce = find(all, backend, 'cross-entropy', r.n, null);
+      const ratio = report.ratios.find((x) => x.backend === backend && x.op === 'forward+backward' && x.n === r.n && x.k === r.k);
+      const core = find(all, 'core', 'forward+backward', r.n, r.k);
+      rows.push([
+        backend, String(r.n), String(r.k), cell(fwd, report.settings.reps), cell(fb, report.settings.reps), cell(ce, report.settings.reps),
+        ratio?.toCrossEntropy != null ? ratio.toCrossEntropy.toFixed(2) : '-',
+        fb && core ? (fb.medianMs / core.medianMs).toFixed(2) : '-',
+      ]);
+    }
+  }
+  return rows;
+}
+
+export const SPEED_HEADER = ['backend', 'n', 'k', 'forward ms', 'fwd+bwd ms', 'CE fwd+bwd ms', 'fwd+bwd / CE', 'fwd+bwd / core'];
+
+/** A plain text table with aligned columns. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The lines printed at the end of a run: speed table, target checks, skipped items. */
+export function terminalSummary(report: BenchmarkReport): string {
+  const parts = [`Speed (batch ${report.settings.batch}, median ± MAD of the repetitions, ms; "(Nx)" = fewer repetitions than asked):`, textTable(SPEED_HEADER, speedRows(report)), ''];
+  parts.push('Targets of the foundation issue:');
+  for (const t of report.targets) parts.push(`  [${t.met === null ? 'n/a' : t.met ? 'met' : 'NOT MET'}] ${t.target}: ${t.measured}`);
+  const skipped = [...report.skippedConfigs, ...(report.pytorch?.skipped ?? [])];
+  if (skipped.length > 0) {
+    parts.push('', `Configurations not measured (${skipped.length}):`);
+    for (const s of skipped) parts.push(`  ${s.backend} ${s.op} n=${s.n}${s.k === null ? '' : ` k=${s.k}`}: ${s.reason}`);
+  }
+  return parts.join('\n');
+}
