@@ -317,7 +317,7 @@ export function describeConformance(options: ConformanceOptions): void {
             const hard = await runLoss(backend, { ...p.backend, mode: 'hard' });
             const smooth = await runLoss(backend, p.backend);
             for (let i = 0; i < c.batch; i++) {
-              const allowed = p.tau * gap + tol.loss * Math.max(1, Math.abs(hard.losses[i]));
+              const allowed = p.tau * gap + tol.loss * Math.max(1, Math.abs(hard.losses[i]), Math.abs(smooth.losses[i]));
               const d = Math.abs(smooth.losses[i] - hard.losses[i]);
               check(d <= allowed, () => `tau = ${p.tau}: |L - l_k| = ${d} > tau log C = ${allowed}`);
             }
