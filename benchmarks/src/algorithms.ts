@@ -36,8 +36,8 @@ function rowwise(algorithm: (x: ArrayLike<number>, K: number) => Float64Array, x
 }
 
 /** The number of timed steps {@link runAlgorithms} takes for the given backends. */
-export function algorithmSteps(profile: Profile, backends: readonly FoundBackend[]): number {
-  return profile.algorithmNs.length * profile.algorithmKs.length * (2 + backends.length * 3);
+export function algorithmSteps(profile: Profile, backends: readonly FoundBackend[], withCore = true): number {
+  return profile.algorithmNs.length * profile.algorithmKs.length * ((withCore ? 2 : 0) + backends.length * 3);
 }
 
 /**
@@ -57,6 +57,8 @@ export async function runAlgorithms(
   budgetMs: number,
   grid: readonly SpeedResult[],
   tick: (label: string) => void,
+  /** Whether to time core's own log-ESP algorithms (false in a process that runs one isolated backend). */
+  withCore = true,
 ): Promise<{ results: AlgorithmResult[]; skipped: AlgorithmSkip[] }> {
   const results: AlgorithmResult[] = [];
   const skipped: AlgorithmSkip[] = [];
@@ -99,8 +101,10 @@ export async function runAlgorithms(
         }
         tick(`${backend} ${algorithm} n=${n} k=${k}`);
       };
-      await timed('core', 'logEsp:divide-and-conquer', () => rowwise(logEspDivideAndConquer, batch.scores64, rows, n, k), false);
-      await timed('core', 'logEsp:summation', () => rowwise(logEspSummation, batch.scores64, rows, n, k), false);
+      if (withCore) {
+        await timed('core', 'logEsp:divide-and-conquer', () => rowwise(logEspDivideAndConquer, batch.scores64, rows, n, k), false);
+        await timed('core', 'logEsp:summation', () => rowwise(logEspSummation, batch.scores64, rows, n, k), false);
+      }
       for (const found of backends) {
         const backend: TopKBackend = found.backend;
         const x = backend.precision === 'float32' ? batch.scores32 : batch.scores64;

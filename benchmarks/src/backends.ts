@@ -5,6 +5,7 @@
  */
 import { createCoreBackend, crossEntropyLoss, type TopKBackend } from '@topk/core';
 import type { Batch } from './data.js';
+import { gpujsCrossEntropy } from './gpujsCrossEntropy.js';
 
 /** Cross-entropy forward+backward on one backend, reading results back like `loss()` does. */
 export type CrossEntropyRunner = (batch: Batch) => Promise<void>;
@@ -30,7 +31,7 @@ export interface SkippedBackend {
 }
 
 export const TFJS_NAMES = ['cpu', 'wasm', 'webgpu', 'node', 'node-gpu'] as const;
-export const GPUJS_NAMES = ['headlessgl', 'webgpu', 'webasm', 'cpu'] as const;
+export const GPUJS_NAMES = ['webgpu', 'headlessgl', 'webasm', 'cpu'] as const;
 
 /** Every backend name the benchmark looks for, in the order it reports them. */
 export const ALL_BACKEND_NAMES: readonly string[] = [
@@ -94,7 +95,7 @@ const TF_BACKEND_OF: Record<string, string> = { cpu: 'cpu', wasm: 'wasm', webgpu
  * reads the loss and gradient back, as the top-k backends' `loss()` does.
  */
 async function tfjsCrossEntropy(tfBackend: string): Promise<CrossEntropyRunner> {
-  const tf = (await importOptional('@tensorflow/tfjs-core')) as unknown as TfLike;
+  const tf = (await importOptional('@tensorflow/tfjs')) as unknown as TfLike;
   return async (batch) => {
     if (tf.getBackend() !== tfBackend) await tf.setBackend(tfBackend);
     await tf.ready();
@@ -103,6 +104,24 @@ async function tfjsCrossEntropy(tfBackend: string): Promise<CrossEntropyRunner> 
     const { value, grad } = tf.valueAndGrad((x) => tf.losses.softmaxCrossEntropy(labels, x, undefined, 0, tf.Reduction.SUM))(logits);
     await Promise.all([value.data(), grad.data()]);
     for (const t of [logits, labels, value, grad]) t.dispose();
+  };
+}
+
+/** The gpu.js cross-entropy floor, checked once against core's on a small batch (1e-5). */
+async function checkedGpujsCrossEntropy(mode: string): Promise<CrossEntropyRunner> {
+  const runner = gpujsCrossEntropy(mode);
+  const scores = [1, 2, 3, 0, -1, 0.5];
+  const labels = Int32Array.from([0, 2]);
+  const { losses, grad } = await runner({ batch: 2, n: 3, scores32: Float32Array.from(scores), scores64: Float64Array.from(scores), labels });
+  const refGrad = new Float64Array(6);
+  const refLosses = crossEntropyLoss(scores, 2, 3, labels, refGrad);
+  for (let i = 0; i < 2; i++) {
+    let worst = Math.abs(losses[i] - refLosses[i]);
+    for (let j = 0; j < 3; j++) worst = Math.max(worst, Math.abs(grad[i][j] - refGrad[i * 3 + j]));
+    if (!(worst < 1e-5)) throw new Error(`the gpu.js cross-entropy floor differs from core's by ${worst} in mode ${mode}`);
+  }
+  return async (batch) => {
+    await runner(batch);
   };
 }
 
@@ -130,10 +149,18 @@ function wanted(name: string, only: readonly string[]): boolean {
   return only.length === 0 || only.some((entry) => entry === name || name.startsWith(`${entry}:`));
 }
 
+/** The device line a backend reports: tfjs's `tfjs.device`, gpujs's `mode`/`device`, or a `description`. */
 function describe(backend: TopKBackend): string | undefined {
-  const info = (backend as unknown as { description?: unknown; info?: unknown }).description ?? (backend as unknown as { info?: unknown }).info;
-  if (info === undefined) return undefined;
+  const b = backend as unknown as { tfjs?: { device?: unknown }; description?: unknown; device?: unknown; info?: unknown };
+  const info = b.tfjs?.device ?? b.description ?? b.device ?? b.info;
+  if (info === undefined || info === null) return undefined;
   return typeof info === 'string' ? info : JSON.stringify(info);
+}
+
+/** The TF.js registry name a tfjs backend computes on (`tensorflow` for the native ones). */
+function tfNameOf(backend: TopKBackend, name: string): string {
+  const tfName = (backend as unknown as { tfjs?: { tfName?: unknown } }).tfjs?.tfName;
+  return typeof tfName === 'string' ? tfName : TF_BACKEND_OF[name];
 }
 
 /** Creates and probes every wanted backend; returns those that run and those that do not. */
@@ -173,11 +200,21 @@ export async function discoverBackends(options: DiscoverOptions): Promise<{ foun
         const probeError = await probe(backend);
         let crossEntropy = exportedCrossEntropy(module, backend);
         let floorNote = crossEntropy ? `${fullName} crossEntropy()` : '';
-        if (!crossEntropy && family === 'tfjs') {
-          crossEntropy = await tfjsCrossEntropy(TF_BACKEND_OF[name]);
-          floorNote = `tf.losses.softmaxCrossEntropy + tf.valueAndGrad on tf backend '${TF_BACKEND_OF[name]}'`;
+        try {
+          if (!crossEntropy && family === 'tfjs') {
+            const tfName = tfNameOf(backend, name);
+            crossEntropy = await tfjsCrossEntropy(tfName);
+            floorNote = `tf.losses.softmaxCrossEntropy + tf.valueAndGrad on tf backend '${tfName}'`;
+          }
+          if (!crossEntropy && family === 'gpujs') {
+            crossEntropy = await checkedGpujsCrossEntropy(name);
+            floorNote = `the benchmark's own gpu.js kernels (log-sum-exp per row, softmax - one-hot) in mode '${name}'`;
+          }
+        } catch (error) {
+          crossEntropy = null;
+          floorNote = `no cross-entropy floor: ${reasonOf(error)}`;
         }
-        if (!crossEntropy) floorNote = 'no cross-entropy on this backend';
+        if (!crossEntropy && !floorNote) floorNote = 'no cross-entropy on this backend';
         found.push({ name: fullName, family, backend, crossEntropy, floorNote, probeError, description: describe(backend) });
         options.log(`  found   ${fullName} (${backend.precision}${probeError > 1e-4 ? `, probe differs from core by ${probeError.toExponential(1)}` : ''})`);
       } catch (error) {

@@ -17,8 +17,10 @@ import { writeCharts } from './charts.js';
 import { renderMarkdown } from './markdown.js';
 import { PROFILES, type Profile } from './profiles.js';
 import { runPytorch } from './pytorch.js';
-import { checkTargets, computeRatios, describeMachine, terminalSummary, type BenchmarkReport } from './report.js';
-import { BatchCache, planGrid, runSpeedGrid } from './speed.js';
+import { checkTargets, computeRatios, describeMachine, terminalSummary, type BenchmarkReport, type MachineDescription } from './report.js';
+import { BatchCache, planGrid, runSpeedGrid, type SkippedConfig, type SpeedResult } from './speed.js';
+import { ISOLATED_BACKENDS, runIsolated, sendToParent, type PartialRun } from './isolated.js';
+import type { FoundBackend } from './backends.js';
 import { runExactVectors, runStabilityGrid, stabilitySteps } from './stability.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,6 +28,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 interface CliOptions {
   quick?: boolean;
   smoke?: boolean;
+  profile?: Profile['name'];
   batch?: number;
   backends?: string;
   outDir: string;
@@ -34,6 +37,8 @@ interface CliOptions {
   vectors?: string;
   pytorchRef?: string;
   python: string;
+  child?: string;
+  childOut?: string;
 }
 
 function parseArgs(argv: string[]): CliOptions {
@@ -42,6 +47,7 @@ function parseArgs(argv: string[]): CliOptions {
     .description('Comparative benchmark of the smooth top-k SVM backends: speed, the paper\'s algorithms, stability.')
     .option('--quick', 'quick profile (under 2 minutes on 2 cores; what CI runs)')
     .option('--smoke', 'smallest profile, for a first look (seconds)')
+    .addOption(new Option('--profile <name>', 'profile by name').choices(Object.keys(PROFILES)))
     .option('--batch <rows>', 'batch size (rows per call)', (v) => Number.parseInt(v, 10))
     .option('--backends <names>', `comma-separated backends or families to run (default: all of ${ALL_BACKEND_NAMES.join(', ')})`)
     .option('--out-dir <dir>', 'where the JSON and the SVG charts go', join(ROOT, 'docs', 'benchmarks'))
@@ -51,12 +57,14 @@ function parseArgs(argv: string[]): CliOptions {
     .option('--vectors <file>', 'exact.json of the shared test vectors (float64 figures against exact values)')
     .addOption(new Option('--pytorch-ref <path>', 'checkout of the official PyTorch implementation (oval-group/smooth-topk) to run side by side').env('TOPK_PYTORCH_REF'))
     .addOption(new Option('--python <exe>', 'Python with torch for --pytorch-ref').env('TOPK_PYTHON').default('python3'))
+    .addOption(new Option('--child <backend>', 'internal: measure one isolated backend for a parent run').hideHelp())
+    .addOption(new Option('--child-out <file>', 'internal: where a child writes its figures').hideHelp())
     .parse(argv);
   return program.opts<CliOptions>();
 }
 
 function chooseProfile(options: CliOptions): Profile {
-  const base = options.smoke ? PROFILES.smoke : options.quick ? PROFILES.quick : PROFILES.default;
+  const base = options.profile ? PROFILES[options.profile] : options.smoke ? PROFILES.smoke : options.quick ? PROFILES.quick : PROFILES.default;
   return options.batch ? { ...base, batch: options.batch } : base;
 }
 
@@ -65,9 +73,73 @@ function findVectors(explicit: string | undefined): string | null {
   return candidates.find((path) => existsSync(path)) ?? null;
 }
 
+/** Speed grid, algorithm comparison and stability grid of some backends. */
+async function runPhases(
+  profile: Profile,
+  found: readonly FoundBackend[],
+  cache: BatchCache,
+  tick: (label: string) => void,
+  note: (label: string) => void,
+  withCore: boolean,
+): Promise<Pick<PartialRun, 'speed' | 'skippedConfigs' | 'algorithms' | 'stability'>> {
+  const speed: SpeedResult[] = [];
+  const skippedConfigs: SkippedConfig[] = [];
+  for (const backend of found) {
+    note(`${backend.name}: speed grid`);
+    const grid = await runSpeedGrid(profile, backend, cache, tick);
+    speed.push(...grid.results);
+    skippedConfigs.push(...grid.skipped);
+  }
+  const policy = { warmup: profile.warmup, warmupMinMs: profile.warmupMinMs, reps: Math.min(profile.reps, 5), configBudgetMs: profile.configBudgetMs / 2 };
+  const algorithms = await runAlgorithms(profile, found, cache, policy, profile.maxRunMs, profile.algorithmBudgetMs, speed, tick, withCore);
+  const stability = await runStabilityGrid(profile, found, tick, withCore);
+  return { speed, skippedConfigs, algorithms, stability };
+}
+
+function phaseSteps(profile: Profile, found: readonly FoundBackend[], withCore: boolean): number {
+  const gridSteps = found.reduce((sum, b) => sum + planGrid(profile, b).length, 0);
+  return gridSteps + algorithmSteps(profile, found, withCore) + stabilitySteps(profile);
+}
+
+function adaptersOf(found: readonly FoundBackend[]): MachineDescription['adapters'] {
+  return found.map((b) => ({ backend: b.name, precision: b.backend.precision, description: b.description ?? null, floor: b.floorNote }));
+}
+
+async function disposeAll(found: readonly FoundBackend[]): Promise<void> {
+  for (const backend of found) {
+    try {
+      await backend.backend.dispose();
+    } catch {
+      // disposing is best effort at exit
+    }
+  }
+}
+
+/** The child side of an isolated backend: measure it, report progress on stdout, write the figures. */
+async function childMain(options: CliOptions, profile: Profile): Promise<void> {
+  const { found, skipped } = await discoverBackends({ only: [options.child!], log: (line) => sendToParent({ log: line }) });
+  const cache = new BatchCache(profile.batch);
+  sendToParent({ total: phaseSteps(profile, found, false) });
+  const phases = await runPhases(profile, found, cache, (label) => sendToParent({ tick: label }), () => undefined, false);
+  await disposeAll(found);
+  const partial: PartialRun = { found: found.map((b) => b.name), skipped, adapters: adaptersOf(found), ...phases };
+  await writeFile(options.childOut!, JSON.stringify(partial));
+}
+
+/** The options that choose the profile, passed on to a child process. */
+function profileArgs(options: CliOptions): string[] {
+  const args: string[] = [];
+  if (options.profile) args.push('--profile', options.profile);
+  else if (options.smoke) args.push('--smoke');
+  else if (options.quick) args.push('--quick');
+  if (options.batch) args.push('--batch', String(options.batch));
+  return args;
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv);
   const profile = chooseProfile(options);
+  if (options.child) return childMain(options, profile);
   const started = Date.now();
   const loadAtStart = Math.round(loadavg()[0] * 100) / 100;
   const command = `node benchmarks/dist/main.js ${process.argv.slice(2).join(' ')}`.trim();
@@ -75,13 +147,18 @@ async function main(): Promise<void> {
   log(`topk benchmark, profile '${profile.name}': batch ${profile.batch}, n in {${profile.ns.join(', ')}}, k in {${profile.ks.join(', ')}}${profile.coreExtraKs.length ? ` (+${profile.coreExtraKs.join(', ')} on core)` : ''}`);
   log('Looking for backends:');
   const only = options.backends ? options.backends.split(',').map((s) => s.trim()).filter(Boolean) : [];
-  const { found, skipped } = await discoverBackends({ only, log });
-  if (found.length === 0) throw new Error('no backend can run');
+  const wants = (name: string) => only.length === 0 || only.some((entry) => entry === name || name.startsWith(`${entry}:`));
+  // Isolated backends run in a child process, unless they are all this run measures.
+  const isolated = Object.keys(ISOLATED_BACKENDS).filter(wants);
+  const inProcess = ALL_BACKEND_NAMES.filter((name) => wants(name) && !(isolated.includes(name) && ALL_BACKEND_NAMES.some((other) => other !== name && wants(other))));
+  const childBackends = isolated.filter((name) => !inProcess.includes(name));
+  const { found, skipped } = await discoverBackends({ only: inProcess, log });
+  for (const name of childBackends) log(`  (${name} runs in a separate process: ${ISOLATED_BACKENDS[name]})`);
+  if (found.length === 0 && childBackends.length === 0) throw new Error('no backend can run');
 
   const cache = new BatchCache(profile.batch);
   const vectors = findVectors(options.vectors);
-  const gridSteps = found.reduce((sum, b) => sum + planGrid(profile, b).length, 0);
-  const total = gridSteps + algorithmSteps(profile, found) + stabilitySteps(profile) + 1 + (options.pytorchRef ? 1 : 0);
+  const total = phaseSteps(profile, found, true) + 1 + (options.pytorchRef ? 1 : 0);
   const bar = new SingleBar(
     { format: '{bar} {percentage}% | {value}/{total} | {duration_formatted} | {task}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 15000, etaBuffer: 20 },
     Presets.shades_classic,
@@ -90,16 +167,35 @@ async function main(): Promise<void> {
   const tick = (task: string) => bar.increment(1, { task });
   const note = (task: string) => bar.update({ task });
 
-  const speed = [];
-  const skippedConfigs = [];
-  for (const backend of found) {
-    note(`${backend.name}: speed grid`);
-    const grid = await runSpeedGrid(profile, backend, cache, tick);
-    speed.push(...grid.results);
-    skippedConfigs.push(...grid.skipped);
+  const phases = await runPhases(profile, found, cache, tick, note, true);
+  const { speed, skippedConfigs, algorithms, stability } = phases;
+  await disposeAll(found);
+  const adapters = adaptersOf(found);
+  const foundNames = found.map((b) => b.name);
+  const childLog: string[] = [];
+  for (const name of childBackends) {
+    note(`${name} (separate process)`);
+    try {
+      const partial = await runIsolated(fileURLToPath(import.meta.url), name, profileArgs(options), {
+        log: (line) => childLog.push(line),
+        total: (steps) => bar.setTotal(bar.getTotal() + steps),
+        tick,
+      });
+      foundNames.push(...partial.found);
+      skipped.push(...partial.skipped);
+      adapters.push(...partial.adapters);
+      speed.push(...partial.speed);
+      skippedConfigs.push(...partial.skippedConfigs);
+      algorithms.results.push(...partial.algorithms.results);
+      algorithms.skipped.push(...partial.algorithms.skipped);
+      stability.cells.push(...partial.stability.cells);
+      stability.skipped.push(...partial.stability.skipped);
+    } catch (error) {
+      const reason = `its separate process failed: ${error instanceof Error ? error.message : String(error)}`;
+      skipped.push({ name, reason });
+      childLog.push(`  skipped ${name}: ${reason}`);
+    }
   }
-  const algorithms = await runAlgorithms(profile, found, cache, { warmup: profile.warmup, warmupMinMs: profile.warmupMinMs, reps: Math.min(profile.reps, 5), configBudgetMs: profile.configBudgetMs / 2 }, profile.maxRunMs, profile.algorithmBudgetMs, speed, tick);
-  const stability = await runStabilityGrid(profile, found, tick);
   note('exact vectors');
   const exactVectors = vectors ? await runExactVectors(vectors) : null;
   tick('exact vectors');
@@ -116,13 +212,7 @@ async function main(): Promise<void> {
     tick('official PyTorch implementation');
   }
   bar.stop();
-  for (const backend of found) {
-    try {
-      await backend.backend.dispose();
-    } catch {
-      // disposing is best effort at exit
-    }
-  }
+  for (const line of childLog) log(line);
 
   const report: BenchmarkReport = {
     schema: 'topk-benchmark/1',
@@ -130,9 +220,9 @@ async function main(): Promise<void> {
     profile: profile.name,
     startedAt: new Date(started).toISOString(),
     durationSeconds: 0,
-    machine: describeMachine(found.map((b) => ({ backend: b.name, precision: b.backend.precision, description: b.description ?? null, floor: b.floorNote }))),
+    machine: describeMachine(adapters),
     settings: profile,
-    backends: { found: found.map((b) => b.name), skipped },
+    backends: { found: foundNames, skipped },
     speed,
     skippedConfigs,
     ratios: [],

@@ -2,7 +2,7 @@
 
 /** Everything that decides what a run measures. */
 export interface Profile {
-  readonly name: 'smoke' | 'quick' | 'default';
+  readonly name: 'smoke' | 'quick' | 'default' | 'gpu';
   readonly batch: number;
   readonly ns: readonly number[];
   readonly ks: readonly number[];
@@ -50,6 +50,13 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     maxRunMs: 1500, configBudgetMs: 600, backendBudgetMs: 5000, coreBudgetMs: 10000, algorithmBudgetMs: 2000,
     algorithmNs: [1000], algorithmKs: [5], taus: [1e-3, 1e-1, 1, 10, 1e3], scales: [1e-4, 1e-2, 1, 100, 1e4],
     stabilityBatch: 8, stabilityN: 50, stabilityK: 5, stabilityBudgetMs: 2500,
+  },
+  /** For a machine with a GPU (benchmarks/gpu/run.sh): large n, few k, a few minutes. */
+  gpu: {
+    name: 'gpu', batch: 256, ns: [1000, 10000, 100000], ks: [1, 5, 50], coreExtraKs: [], warmup: 2, reps: 5, warmupMinMs: 300,
+    maxRunMs: 4000, configBudgetMs: 3000, backendBudgetMs: 45000, coreBudgetMs: 45000, algorithmBudgetMs: 10000,
+    algorithmNs: [10000], algorithmKs: [5], taus: [1e-3, 1e-1, 1, 10, 1e3], scales: [1e-4, 1e-2, 1, 100, 1e4],
+    stabilityBatch: 16, stabilityN: 100, stabilityK: 5, stabilityBudgetMs: 10000,
   },
   default: {
     name: 'default', batch: 256, ns: [100, 1000, 10000, 100000], ks: [1, 2, 5, 10, 50], coreExtraKs: [100], warmup: 1, reps: 7, warmupMinMs: 300,

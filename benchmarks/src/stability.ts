@@ -125,6 +125,8 @@ export async function runStabilityGrid(
   profile: Profile,
   backends: readonly FoundBackend[],
   tick: (label: string) => void,
+  /** Whether to add core's log-ESP algorithm rows (false in a process that runs one isolated backend). */
+  withCore = true,
 ): Promise<{ cells: StabilityCell[]; skipped: StabilitySkip[] }> {
   const core = createCoreBackend();
   const cells: StabilityCell[] = [];
@@ -159,7 +161,7 @@ export async function runStabilityGrid(
         ['logEsp summation-linear', 'float64', logEspSummationLinear],
         ['logEsp summation-linear', 'float32', logEspSummationLinearFloat32],
       ];
-      for (const [method, precision, algorithm] of algorithms) {
+      for (const [method, precision, algorithm] of withCore ? algorithms : []) {
         push(`${method} ${precision}`, precision, 'core divide-and-conquer (float64)', compareRows(logEspRows(algorithm, x, rows, n, k), exactEsp, null, null, rows));
       }
 
