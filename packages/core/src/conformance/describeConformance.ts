@@ -76,7 +76,7 @@ function row(values: ArrayLike<number>, i: number, n: number): number[] {
  * permutation equivariance, cross-entropy at k = 1, the bounds around the hard loss, the limit
  * tau -> 0, finite differences, no NaN) and rejection of every bad input.
  *
- * Float32 backends get their inputs rounded with `Math.fround` (scores, tau, alpha) and are
+ * Float32 backends get their inputs rounded with `Math.fround` (scores, tau, alpha, weights) and are
  * compared to the reference on the same rounded numbers, to 1e-5; float64 backends to 1e-10
  * (losses, log-ESP) and 1e-9 (gradients). Checks that compare the backend with itself (shift,
  * permutation) allow twice that, since both sides carry the backend's error.

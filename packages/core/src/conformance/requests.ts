@@ -22,7 +22,8 @@ export interface PreparedLossCase {
 
 /**
  * Builds the backend's and the reference's requests of a case. For float32 backends scores,
- * tau and alpha are rounded with `Math.fround`, so that both sides compute on the same numbers.
+ * tau, alpha and the weights are rounded with `Math.fround`, so that both sides compute on the
+ * same numbers.
  */
 export function prepareLossCase(precision: Precision, c: LossCase | WeightedLossCase, options: Partial<LossRequest> = {}): PreparedLossCase {
   const scores = roundAll(precision, c.scores);
@@ -31,8 +32,9 @@ export function prepareLossCase(precision: Precision, c: LossCase | WeightedLoss
   const common: Omit<LossRequest, 'scores'> = { shape: [c.batch, c.n], labels: c.labels, k: c.k, tau, alpha };
   const weighted = c as WeightedLossCase;
   if (weighted.reduction !== undefined) common.reduction = weighted.reduction;
-  if (weighted.sampleWeights !== undefined) common.sampleWeights = weighted.sampleWeights;
-  if (weighted.classWeights !== undefined) common.classWeights = weighted.classWeights;
+  // Weights are inputs too: a float32 backend sees them rounded (5e-324 becomes 0).
+  if (weighted.sampleWeights !== undefined) common.sampleWeights = Array.from(roundAll(precision, weighted.sampleWeights));
+  if (weighted.classWeights !== undefined) common.classWeights = Array.from(roundAll(precision, weighted.classWeights));
   Object.assign(common, options);
   return {
     backend: { ...common, scores: toMatrix(precision, scores) },
