@@ -1,0 +1,299 @@
+/**
+ * `GpujsBackend`: the core `TopKBackend` with the smooth loss, its exact gradient and the
+ * log elementary symmetric polynomials computed by gpu.js kernels in float32.
+ *
+ * Per call: the host validates (core's functions), rounds the scores to float32 and, per row,
+ * selects the shift c (the k-th largest score without the label) and the scalar offset of z;
+ * the device builds the divide-and-conquer tree level by level (one kernel per level), sweeps
+ * the complements back down (one kernel per level), and one last kernel assembles gradient and
+ * loss, which are all that is read back. The hard loss, the official per-sample switch and the
+ * paper's backward reuse core's float64 row functions on the host (see docs/gpujs.md).
+ */
+import {
+  checkPaperBackward,
+  hardTopkRow,
+  paperGradientRow,
+  reduceLosses,
+  usesHardLoss,
+  validateLogEspRequest,
+  validateLossRequest,
+  type LogEspRequest,
+  type LossRequest,
+  type LossResult,
+  type Reduction,
+  type TopKBackend,
+} from '@topk/core';
+import type { GPU } from 'gpu.js';
+import { KernelSet, readRows, readVector, type KernelOutput } from './kernels.js';
+import { loadGpuJs, type GpujsMode, type GpujsModeInfo } from './modes.js';
+import { rowsPerChunk, treeShape, type TreeShape } from './tree.js';
+import { kthLargest } from './select.js';
+
+/** Per-row values the kernels read: shift, z offset, label, gradient multiplier. */
+const ROW_FIELDS = 4;
+
+/** A top-k backend running gpu.js kernels in one mode. */
+export class GpujsBackend implements TopKBackend {
+  /** `gpujs:<mode>`. */
+  readonly name: string;
+  readonly precision = 'float32' as const;
+  /** The gpu.js mode. */
+  readonly mode: GpujsMode;
+  /** What the kernels run on (GL renderer, WebGPU adapter, CPU). */
+  readonly device: GpujsModeInfo;
+  private gpu: GPU | null;
+  private kernels: KernelSet | null;
+  /** Calls run one at a time: kernels and their outputs are shared. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(info: GpujsModeInfo) {
+    const { GPU: GpuClass } = loadGpuJs();
+    this.mode = info.mode;
+    this.device = info;
+    this.name = `gpujs:${info.mode}`;
+    this.gpu = new GpuClass({ mode: info.mode } as never);
+    this.kernels = new KernelSet(this.gpu, info.mode);
+  }
+
+  /** One line saying which mode ran on which device, for benchmark output. */
+  get description(): string {
+    return `${this.name}: ${this.device.description}`;
+  }
+
+  /** Number of compiled kernels held (for leak checks: steady once shapes repeat). */
+  get kernelCount(): number {
+    return this.kernels?.size ?? 0;
+  }
+
+  async loss(request: LossRequest): Promise<LossResult> {
+    const options = validateLossRequest(request);
+    const { k, mode, backward, batch, n, weights, reduction } = options;
+    const wantGrad = request.grad === true;
+    if (wantGrad && backward === 'paper' && mode !== 'hard') checkPaperBackward(k, n);
+    return this.serialize(() => this.lossValidated(request, options, wantGrad, batch, n, weights, reduction));
+  }
+
+  async logEsp(request: LogEspRequest): Promise<Float32Array> {
+    const [rows, n] = validateLogEspRequest(request);
+    return this.serialize(() => this.logEspValidated(request.x, rows, n, request.K));
+  }
+
+  dispose(): void {
+    this.kernels?.destroy();
+    this.kernels = null;
+    this.gpu?.destroy();
+    this.gpu = null;
+  }
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private live(): KernelSet {
+    if (this.kernels === null) throw new Error(`${this.name} has been disposed`);
+    return this.kernels;
+  }
+
+  /**
+   * Rows `from .. from + count - 1` of a row-major matrix as a kernel argument: a gpu.js Input
+   * (uploaded as one block), or in cpu mode an array of rows (gpu.js 2.24.1's cpu mode reads a
+   * second Input argument with the first one's width).
+   */
+  private matrixArgument(data: Float32Array, from: number, count: number, width: number): unknown {
+    if (this.mode === 'cpu') {
+      return Array.from({ length: count }, (_, i) => data.subarray((from + i) * width, (from + i + 1) * width));
+    }
+    return loadGpuJs().input(data.subarray(from * width, (from + count) * width), [width, count]);
+  }
+
+  private async lossValidated(
+    request: LossRequest,
+    options: ReturnType<typeof validateLossRequest>,
+    wantGrad: boolean,
+    batch: number,
+    n: number,
+    weights: Float64Array | undefined,
+    reduction: Reduction,
+  ): Promise<LossResult> {
+    const { k, tau, alpha, mode, backward, labels } = options;
+    const scores = Float32Array.from(request.scores);
+    // The gradient scale of the reduction depends on the weights only: fold it in on the device.
+    const gradientScale = reduction === 'mean' ? meanScale(weights, batch) : 1;
+
+    const hardRows = new Uint8Array(batch);
+    const scratch = new Float64Array(k + 2);
+    if (mode !== 'smooth') {
+      for (let i = 0; i < batch; i++) {
+        hardRows[i] = mode === 'hard' || usesHardLoss(scores, i * n, n, k, tau, scratch) ? 1 : 0;
+      }
+    }
+    const rowValues = new Float32Array(batch * ROW_FIELDS);
+    const selection = new Float64Array(n - 1);
+    for (let i = 0; i < batch; i++) {
+      const y = labels[i];
+      const offset = i * n;
+      let count = 0;
+      for (let j = 0; j < n; j++) if (j !== y) selection[count++] = scores[offset + j];
+      const c = kthLargest(selection, n - 1, k);
+      rowValues[i * ROW_FIELDS] = c;
+      // z = alpha/tau + log sigma_k - log sigma_{k-1} - x_y, x_y = (s_y - c) / (k tau).
+      rowValues[i * ROW_FIELDS + 1] = (alpha * k - (scores[offset + y] - c)) / (k * tau);
+      rowValues[i * ROW_FIELDS + 2] = y;
+      rowValues[i * ROW_FIELDS + 3] = (weights ? weights[i] : 1) * gradientScale;
+    }
+
+    const losses = new Float32Array(batch);
+    const grad = wantGrad ? new Float32Array(batch * n) : null;
+    const deviceRows = mode === 'hard' ? 0 : batch;
+    if (deviceRows > 0) {
+      await this.smoothOnDevice(scores, rowValues, batch, n, k, tau, wantGrad && backward === 'exact', losses, grad);
+    }
+
+    // Host rows: the hard loss (mode hard or the switch) and the paper's backward, in float64.
+    const row64 = wantGrad ? new Float64Array(n) : null;
+    for (let i = 0; i < batch; i++) {
+      const offset = i * n;
+      const y = labels[i];
+      if (hardRows[i]) {
+        losses[i] = hardTopkRow(scores, offset, n, y, k, alpha, scratch, row64, 0);
+      } else if (grad !== null && backward === 'paper') {
+        paperGradientRow(scores, offset, n, y, k, tau, alpha, row64!, 0);
+      } else {
+        continue;
+      }
+      if (grad !== null) {
+        const w = rowValues[i * ROW_FIELDS + 3];
+        for (let j = 0; j < n; j++) grad[offset + j] = row64![j] * w;
+      }
+    }
+    const [value] = reduceLosses(losses, weights, reduction);
+    return grad === null ? { losses, value } : { losses, value, grad };
+  }
+
+  /** Smooth losses (and with `exactGrad` the exact gradient) of every row, on the device. */
+  private async smoothOnDevice(
+    scores: Float32Array,
+    rowValues: Float32Array,
+    batch: number,
+    n: number,
+    k: number,
+    tau: number,
+    exactGrad: boolean,
+    losses: Float32Array,
+    grad: Float32Array | null,
+  ): Promise<void> {
+    const kernels = this.live();
+    const shape = treeShape(n, k);
+    const chunk = rowsPerChunk(shape, batch);
+    const scale = 1 / (k * tau);
+    for (let r0 = 0; r0 < batch; r0 += chunk) {
+      const rows = Math.min(chunk, batch - r0);
+      const values = this.matrixArgument(scores, r0, rows, n);
+      const rowInput = this.matrixArgument(rowValues, r0, rows, ROW_FIELDS);
+      const levels = await this.upSweep(kernels, shape, values, rowInput, rows, 0, scale);
+      const root = levels[shape.depth];
+      if (!exactGrad) {
+        const out = await readVector(await kernels.run('lossOnly', 0, 16, [rows], [root, rowInput, new Float32Array([k, tau])]));
+        for (let i = 0; i < rows; i++) losses[r0 + i] = out[i];
+        continue;
+      }
+      // Complements of level-1 nodes, swept down from the root's children.
+      let complement: KernelOutput = root;
+      for (let l = shape.depth - 1; l >= 1; l--) {
+        complement = await kernels.run('downLevel', l, shape.loopBound, [shape.nodes[l] * k, rows], [
+          complement,
+          levels[l],
+          new Float32Array([k, shape.strides[l], l === shape.depth - 1 ? 1 : 0]),
+        ]);
+      }
+      const out = await readRows(
+        await kernels.run('gradientAndLoss', 0, 16, [n + 1, rows], [
+          values,
+          rowInput,
+          complement,
+          root,
+          new Float32Array([n, scale, k, tau, k, shape.depth === 1 ? 1 : 0]),
+        ]),
+      );
+      for (let i = 0; i < rows; i++) {
+        const line = out[i];
+        losses[r0 + i] = line[n];
+        grad!.set(Array.prototype.slice.call(line, 0, n) as number[], (r0 + i) * n);
+      }
+    }
+  }
+
+  /** Level 1 from the leaves, then one kernel per level up to the root; returns every level. */
+  private async upSweep(
+    kernels: KernelSet,
+    shape: TreeShape,
+    values: unknown,
+    rowInput: unknown,
+    rows: number,
+    leafMode: 0 | 1,
+    scale: number,
+  ): Promise<KernelOutput[]> {
+    const { strides, nodes, depth, loopBound } = shape;
+    const levels: KernelOutput[] = [null];
+    levels.push(
+      await kernels.run('upFromLeaves', 1, 16, [nodes[1] * strides[1], rows], [
+        values,
+        rowInput,
+        new Float32Array([leafMode, shape.n, scale, strides[1]]),
+      ]),
+    );
+    for (let l = 2; l <= depth; l++) {
+      levels.push(
+        await kernels.run('upLevel', l, loopBound, [nodes[l] * strides[l], rows], [
+          levels[l - 1],
+          new Float32Array([strides[l - 1], strides[l]]),
+        ]),
+      );
+    }
+    return levels;
+  }
+
+  private async logEspValidated(x: Float32Array | Float64Array, rows: number, n: number, K: number): Promise<Float32Array> {
+    const out = new Float32Array(rows * (K + 1));
+    if (K === 0) return out;
+    const kernels = this.live();
+    const shape = treeShape(n, K);
+    const chunk = rowsPerChunk(shape, rows);
+    const values = Float32Array.from(x);
+    // Shift each row by its maximum (added back as m * max), so that exp never overflows.
+    const shifts = new Float64Array(rows);
+    const rowValues = new Float32Array(rows * ROW_FIELDS);
+    for (let i = 0; i < rows; i++) {
+      let max = -Infinity;
+      for (let j = i * n; j < (i + 1) * n; j++) if (values[j] > max) max = values[j];
+      shifts[i] = max;
+      rowValues[i * ROW_FIELDS] = max;
+      rowValues[i * ROW_FIELDS + 2] = -1;
+    }
+    for (let r0 = 0; r0 < rows; r0 += chunk) {
+      const count = Math.min(chunk, rows - r0);
+      const valueInput = this.matrixArgument(values, r0, count, n);
+      const rowInput = this.matrixArgument(rowValues, r0, count, ROW_FIELDS);
+      const levels = await this.upSweep(kernels, shape, valueInput, rowInput, count, 1, 1);
+      const root = await readRows(levels[shape.depth]);
+      for (let i = 0; i < count; i++) {
+        const shift = shifts[r0 + i];
+        for (let m = 0; m <= K; m++) {
+          const v = root[i][m];
+          out[(r0 + i) * (K + 1) + m] = v < -1e29 ? -Infinity : v + m * shift;
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/** The gradient factor of the mean reduction: 1 / sum of weights (0 when they sum to 0). */
+function meanScale(weights: Float64Array | undefined, batch: number): number {
+  if (weights === undefined) return 1 / batch;
+  let sum = 0;
+  for (let i = 0; i < batch; i++) sum += weights[i];
+  return sum > 0 ? 1 / sum : 0;
+}

@@ -1,0 +1,97 @@
+/**
+ * Compiled gpu.js kernels, made on first use and kept: one per role and tree level and loop
+ * bound, with dynamic output and argument sizes, so that every batch size and row length with
+ * the same tree depth and degree bucket reuses them. `destroy()` frees them all.
+ */
+import type { GPU, IKernelRunShortcut } from 'gpu.js';
+import { downLevel, gradientAndLoss, lossOnly, upFromLeaves, upLevel } from './kernelSources.js';
+import type { GpujsMode } from './modes.js';
+
+type KernelFunction = (...args: never[]) => number;
+
+/** What a kernel call hands back: a texture, a GPU buffer handle or plain arrays. */
+export type KernelOutput = unknown;
+
+/** The kernel roles of the loss and log-ESP computations. */
+export type KernelRole = 'upFromLeaves' | 'upLevel' | 'downLevel' | 'gradientAndLoss' | 'lossOnly';
+
+const SOURCES: Record<KernelRole, KernelFunction> = {
+  upFromLeaves: upFromLeaves as unknown as KernelFunction,
+  upLevel: upLevel as unknown as KernelFunction,
+  downLevel: downLevel as unknown as KernelFunction,
+  gradientAndLoss: gradientAndLoss as unknown as KernelFunction,
+  lossOnly: lossOnly as unknown as KernelFunction,
+};
+
+/** Kernels that feed other kernels stay on the device; the last ones read back. */
+const PIPELINED: Record<KernelRole, boolean> = {
+  upFromLeaves: true,
+  upLevel: true,
+  downLevel: true,
+  gradientAndLoss: false,
+  lossOnly: false,
+};
+
+/** The kernels of one gpu.js instance. */
+export class KernelSet {
+  private readonly kernels = new Map<string, IKernelRunShortcut>();
+
+  constructor(readonly gpu: GPU, readonly mode: GpujsMode) {}
+
+  /** Number of compiled kernels held (steady once every shape in use has been seen). */
+  get size(): number {
+    return this.kernels.size;
+  }
+
+  /**
+   * Runs the kernel of `role` for tree level `level` (its own instance, so that the outputs of
+   * one computation's levels never share storage) with loops bounded by `loopBound`.
+   */
+  async run(role: KernelRole, level: number, loopBound: number, output: [number] | [number, number], args: unknown[]): Promise<KernelOutput> {
+    const key = `${role}:${level}:${loopBound}`;
+    let kernel = this.kernels.get(key);
+    if (kernel === undefined) {
+      kernel = this.gpu.createKernel(SOURCES[role], {
+        output,
+        precision: 'single',
+        tactic: 'precision',
+        pipeline: PIPELINED[role],
+        // cpu and webasm hand out fresh arrays either way; their mutable-pipeline path does not resize.
+        immutable: this.mode === 'cpu' || this.mode === 'webasm',
+        dynamicOutput: true,
+        dynamicArguments: true,
+        loopMaxIterations: loopBound,
+      } as never) as IKernelRunShortcut;
+      this.kernels.set(key, kernel);
+    } else {
+      kernel.setOutput(output);
+    }
+    return await (kernel as unknown as (...a: unknown[]) => unknown)(...args);
+  }
+
+  /** Frees every kernel. */
+  destroy(): void {
+    for (const kernel of this.kernels.values()) kernel.destroy();
+    this.kernels.clear();
+  }
+}
+
+/** Reads a kernel output back as rows of numbers (textures and buffer handles via toArray). */
+export async function readRows(output: KernelOutput): Promise<ArrayLike<number>[]> {
+  let value = output;
+  if (value !== null && typeof value === 'object' && typeof (value as { toArray?: unknown }).toArray === 'function') {
+    value = await (value as { toArray(): unknown }).toArray();
+  }
+  const rows = value as ArrayLike<number>[] | ArrayLike<number>;
+  if (rows.length > 0 && typeof rows[0] === 'number') return [rows as ArrayLike<number>];
+  return Array.from(rows as ArrayLike<ArrayLike<number>>);
+}
+
+/** Reads a one-dimensional kernel output back. */
+export async function readVector(output: KernelOutput): Promise<ArrayLike<number>> {
+  let value = output;
+  if (value !== null && typeof value === 'object' && typeof (value as { toArray?: unknown }).toArray === 'function') {
+    value = await (value as { toArray(): unknown }).toArray();
+  }
+  return value as ArrayLike<number>;
+}
