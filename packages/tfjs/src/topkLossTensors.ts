@@ -57,7 +57,7 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
   const [, n] = scores.shape;
   return tf.tidy(() => {
     const isLabel = tf.cast(tf.oneHot(labels, n), 'bool') as tf.Tensor2D;
-    const { values: topValues, indices: topIndices } = tf.topk(tf.where(isLabel, tf.fill([1, n], MASKED), scores), k);
+    const { values: topValues, indices: topIndices } = tf.topk(tf.add(scores, tf.mul(tf.cast(isLabel, 'float32'), MASKED)), k);
     const kth = tf.slice(topValues, [0, k - 1], [-1, 1]);
     const kthIndex = tf.slice(topIndices, [0, k - 1], [-1, 1]);
     const labelScore = tf.sum(tf.mul(scores, tf.cast(isLabel, 'float32')), 1, true);
@@ -125,26 +125,40 @@ function smoothTopk(
   const { k, tau } = options;
   const [batch, n] = scores.shape;
   const kTau = Math.fround(k * tau);
-  const x = tf.div(tf.sub(scores, kth), kTau);
+  const notLabel = tf.sub(1, tf.cast(isLabel, 'float32'));
+  // x = 0 at the label, whose factor becomes 1 + 0 t below.
+  const x = tf.mul(tf.div(tf.sub(scores, kth), kTau), notLabel);
   const isHead = tf.greater(x, 0);
   // Head factor u + t (u = exp(-x)), tail factor 1 + e t (e = exp(x)); the label's factor is 1.
-  const a = tf.where(isLabel, tf.onesLike(x), tf.exp(tf.neg(tf.relu(x))));
-  const e = tf.where(isLabel, tf.zerosLike(x), tf.exp(tf.neg(tf.relu(tf.neg(x)))));
-  // Mass >= k: the head and the entries tied with c each contribute 1. beta <= 1.
-  const beta = tf.div(Math.min(k, MASS_CAP), tf.sum(e, 1, true));
-  const b = tf.mul(e, beta);
+  const a = tf.exp(tf.neg(tf.relu(x)));
+  const e = tf.mul(tf.exp(tf.neg(tf.relu(tf.neg(x)))), notLabel);
+  // For k > n/2 the reversed polynomial t^n P(1/t) = prod (e_j + a_j t) needs far fewer degrees:
+  // coefficients n - k and n - k + 1 instead of k and k - 1.
+  const reversed = n - k + 1 < k;
+  const mK = reversed ? n - k : k;
+  const mK1 = reversed ? n - k + 1 : k - 1;
+  const K = Math.max(mK, mK1);
+  const low = reversed ? e : a;
+  const highUnscaled = reversed ? a : e;
+  // Rescale t so that the coefficients stay in float32 range; the mass is >= K (the head, the
+  // entries tied with c, and in reverse the tail and label, contribute 1 each), so beta <= 1.
+  const beta = tf.div(Math.min(K, MASS_CAP), tf.sum(highUnscaled, 1, true));
+  const high = tf.mul(highUnscaled, beta);
   const width = nextPowerOfTwo(n);
-  let leaves = tf.stack([a, b], 2) as tf.Tensor3D;
+  // Leaves, node-major [width * batch] (see productTree.ts); padding factors are 1 + 0 t.
+  let lowT: tf.Tensor = tf.transpose(low);
+  let highT: tf.Tensor = tf.transpose(high);
   if (width > n) {
-    const pad = tf.stack([tf.ones([batch, width - n]), tf.zeros([batch, width - n])], 2);
-    leaves = tf.concat([leaves, pad], 1) as tf.Tensor3D;
+    lowT = tf.concat([lowT, tf.ones([width - n, batch])], 0);
+    highT = tf.concat([highT, tf.zeros([width - n, batch])], 0);
   }
-  const levels = linearProductTree(leaves, k);
-  const root = levels[levels.length - 1].coefficients.reshape([batch, k + 1]);
-  const ck = tf.slice(root, [0, k], [-1, 1]);
-  const ck1 = tf.mul(tf.slice(root, [0, k - 1], [-1, 1]), beta);
+  const levels = linearProductTree(lowT.reshape([-1]), highT.reshape([-1]), width, K);
+  const root = levels[levels.length - 1].coefficients;
+  const qK = root[mK].reshape([batch, 1]);
+  const qK1 = root[mK1].reshape([batch, 1]);
+  // sigma_k / sigma_{k-1} = (qK / qK1) / beta, or (qK / qK1) * beta reversed.
+  const logRatio = tf.log(reversed ? tf.div(tf.mul(qK, beta), qK1) : tf.div(qK, tf.mul(qK1, beta)));
   // w = tau z = alpha + tau log(sigma_k / sigma_{k-1}) - (s_y - c)/k
-  const logRatio = tf.log(tf.div(ck, ck1));
   const w = tf.add(tf.div(numerator, k), tf.mul(logRatio, tau));
   const z = tf.div(w, tau);
   // tau softplus(z) = max(w, 0) + tau log1p(exp(-|z|))
@@ -153,18 +167,17 @@ function smoothTopk(
 
   // d z / d (root coefficients): 1/c_k at degree k, -1/c_{k-1} at k-1 (beta held fixed: z does not depend on it).
   const rhoOverK = tf.div(tf.sigmoid(z), k);
-  const seedK = tf.div(rhoOverK, ck);
-  const seedK1 = tf.neg(tf.div(rhoOverK, tf.slice(root, [0, k - 1], [-1, 1])));
-  const parts: tf.Tensor[] = [];
-  if (k >= 2) parts.push(tf.zeros([batch, k - 1]));
-  parts.push(seedK1, seedK);
-  const rootAdjoint = tf.concat(parts, 1) as tf.Tensor2D;
-  const leafAdjoint = linearProductTreeAdjoint(levels, rootAdjoint);
-  const leafA = tf.slice(leafAdjoint, [0, 0, 0], [batch, n, 1]).reshape([batch, n]);
-  const leafB = tf.slice(leafAdjoint, [0, 0, 1], [batch, n, 1]).reshape([batch, n]);
-  // d a / d x = -a on the head; d b / d x = b on the tail.
-  const g = tf.where(isHead, tf.neg(tf.mul(a, leafA)), tf.mul(b, leafB));
-  return { losses, grad: tf.where(isLabel, tf.broadcastTo(tf.neg(rhoOverK), [batch, n]), g) };
+  const zero = tf.zeros([batch]) as tf.Tensor1D;
+  const rootAdjoint = root.map(() => zero);
+  rootAdjoint[mK1] = tf.neg(tf.div(rhoOverK, qK1)).reshape([batch]);
+  rootAdjoint[mK] = tf.div(rhoOverK, qK).reshape([batch]);
+  const [adjointLow, adjointHigh] = linearProductTreeAdjoint(levels, rootAdjoint);
+  const leafLow = tf.transpose(tf.slice(adjointLow, 0, n * batch).reshape([n, batch]));
+  const leafHigh = tf.transpose(tf.slice(adjointHigh, 0, n * batch).reshape([n, batch]));
+  // Only a = exp(-x) (head) and e = exp(x) (tail) depend on x: da/dx = -a, de/dx = e.
+  const [aLeaf, aAdjoint, eLeaf, eAdjoint] = reversed ? [high, leafHigh, low, leafLow] : [low, leafLow, high, leafHigh];
+  const g = tf.mul(tf.where(isHead, tf.neg(tf.mul(aLeaf, aAdjoint)), tf.mul(eLeaf, eAdjoint)), notLabel);
+  return { losses, grad: tf.sub(g, tf.mul(tf.sub(1, notLabel), rhoOverK)) };
 }
 
 /**
@@ -211,9 +224,9 @@ export function logEspTensor(x: tf.Tensor2D, K: number): tf.Tensor2D {
   return tf.tidy(() => {
     if (K === 0) return tf.zeros([rows, 1]) as tf.Tensor2D;
     const width = nextPowerOfTwo(n);
-    let padded: tf.Tensor2D = x;
-    if (width > n) padded = tf.concat([x, tf.fill([rows, width - n], LOG_ZERO)], 1) as tf.Tensor2D;
-    const leaves = tf.stack([tf.zerosLike(padded), padded], 2) as tf.Tensor3D;
-    return logProductTree(leaves, K);
+    let xT: tf.Tensor = tf.transpose(x);
+    if (width > n) xT = tf.concat([xT, tf.fill([width - n, rows], LOG_ZERO)], 0);
+    const root = logProductTree(tf.zeros([width * rows]) as tf.Tensor1D, xT.reshape([-1]) as tf.Tensor1D, width, K);
+    return tf.stack(root, 1) as tf.Tensor2D;
   });
 }

@@ -1,0 +1,8 @@
+import { describeConformance, describeExactVectorAgreement, propertyRuns } from '@topk/core/conformance';
+import { createTfjsBackend } from '../src/index.js';
+
+// Runs per property: TOPK_PROPERTY_RUNS when set, else 200 (see docs/tfjs.md for timings).
+const numRuns = process.env.TOPK_PROPERTY_RUNS ? propertyRuns() : 200;
+
+describeConformance({ name: 'tfjs:wasm', createBackend: () => createTfjsBackend('wasm'), numRuns, timeoutMs: 600_000 });
+describeExactVectorAgreement({ name: 'tfjs:wasm', createBackend: () => createTfjsBackend('wasm'), timeoutMs: 600_000 });
