@@ -144,7 +144,8 @@ export class GpujsBackend implements TopKBackend {
       rowValues[i * ROW_FIELDS + 3] = (weights ? weights[i] : 1) * gradientScale;
     }
 
-    const losses = new Float32Array(batch);
+    // Float64 losses: the weights multiply them in place, and tiny weights would flush to 0 in float32.
+    const losses = new Float64Array(batch);
     const grad = wantGrad ? new Float32Array(batch * n) : null;
     const deviceRows = mode === 'hard' ? 0 : batch;
     if (deviceRows > 0) {
@@ -181,7 +182,7 @@ export class GpujsBackend implements TopKBackend {
     k: number,
     tau: number,
     exactGrad: boolean,
-    losses: Float32Array,
+    losses: Float64Array,
     grad: Float32Array | null,
   ): Promise<void> {
     const kernels = this.live();
@@ -262,16 +263,10 @@ export class GpujsBackend implements TopKBackend {
     const shape = treeShape(n, K);
     const chunk = rowsPerChunk(shape, rows);
     const values = Float32Array.from(x);
-    // Shift each row by its maximum (added back as m * max), so that exp never overflows.
-    const shifts = new Float64Array(rows);
+    // No shift: log-space sums never overflow, and a shift by the row maximum would add
+    // m * max back onto float32 values of that size, costing ulps of m * max at high degrees.
     const rowValues = new Float32Array(rows * ROW_FIELDS);
-    for (let i = 0; i < rows; i++) {
-      let max = -Infinity;
-      for (let j = i * n; j < (i + 1) * n; j++) if (values[j] > max) max = values[j];
-      shifts[i] = max;
-      rowValues[i * ROW_FIELDS] = max;
-      rowValues[i * ROW_FIELDS + 2] = -1;
-    }
+    for (let i = 0; i < rows; i++) rowValues[i * ROW_FIELDS + 2] = -1;
     for (let r0 = 0; r0 < rows; r0 += chunk) {
       const count = Math.min(chunk, rows - r0);
       const valueInput = this.matrixArgument(values, r0, count, n);
@@ -279,10 +274,9 @@ export class GpujsBackend implements TopKBackend {
       const levels = await this.upSweep(kernels, shape, valueInput, rowInput, count, 1, 1);
       const root = await readRows(levels[shape.depth]);
       for (let i = 0; i < count; i++) {
-        const shift = shifts[r0 + i];
         for (let m = 0; m <= K; m++) {
           const v = root[i][m];
-          out[(r0 + i) * (K + 1) + m] = v < -1e29 ? -Infinity : v + m * shift;
+          out[(r0 + i) * (K + 1) + m] = v < -1e29 ? -Infinity : v;
         }
       }
     }

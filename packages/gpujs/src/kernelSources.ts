@@ -137,8 +137,11 @@ export function downLevel(this: KernelThis, parent: number[][], level: number[][
 /** Per-sample smooth loss tau * softplus(z). params: [k, tau]. */
 export function lossOnly(this: KernelThis, root: number[][], rows: number[][], params: number[]): number {
   const z = rows[this.thread.x][1] + root[this.thread.x][params[0]] - root[this.thread.x][params[0] - 1];
-  if (z > 0) return params[1] * (z + Math.log(1 + Math.exp(-z)));
-  return params[1] * Math.log(1 + Math.exp(z));
+  // softplus(z) = max(z, 0) + log1p(e), e = exp(-|z|); a series where log(1 + e) would round e away.
+  const e = Math.exp(-Math.abs(z));
+  let sp = Math.log(1 + e);
+  if (e < 0.05) sp = e * (1 - e * (0.5 - e * (0.3333333333 - e * (0.25 - e * (0.2 - e * 0.1666666667)))));
+  return params[1] * (Math.max(z, 0) + sp);
 }
 
 /**
@@ -163,8 +166,11 @@ export function gradientAndLoss(
   const fk1 = root[row][k - 1];
   const z = rows[row][1] + fk - fk1;
   if (j > n - 0.5) {
-    if (z > 0) return params[3] * (z + Math.log(1 + Math.exp(-z)));
-    return params[3] * Math.log(1 + Math.exp(z));
+    // softplus as in lossOnly.
+    const e0 = Math.exp(-Math.abs(z));
+    let sp = Math.log(1 + e0);
+    if (e0 < 0.05) sp = e0 * (1 - e0 * (0.5 - e0 * (0.3333333333 - e0 * (0.25 - e0 * (0.2 - e0 * 0.1666666667)))));
+    return params[3] * (Math.max(z, 0) + sp);
   }
   let rho = 0;
   if (z >= 0) {
