@@ -110,7 +110,9 @@ export function describeConformance(options: ConformanceOptions): void {
           fc.asyncProperty(arbitrary, async (value) => {
             await predicate(value);
           }),
-          { numRuns: runs },
+          // Stop (and fail, with the counterexample shrunk so far) before vitest's timeout
+          // would: shrinking on a slow backend can take longer than the runs themselves.
+          { numRuns: runs, interruptAfterTimeLimit: Math.floor(0.9 * timeout), markInterruptAsFailure: true },
         );
       }, timeout);
     };
