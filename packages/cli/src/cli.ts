@@ -4,7 +4,8 @@
  * errors to `io.stderr`, and disposes the backend it made.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { LossMode, BackwardScheme, TopKBackend } from '@topk/core';
+import { validateLogEspRequest, validateLossRequest } from '@topk/core';
+import type { BackwardScheme, LossMode, LossRequest, Precision, TopKBackend } from '@topk/core';
 import { CliArgumentError, ExitCode, isBackendUnavailableError, isTopKArgumentError } from './errors.js';
 import { BACKEND_NAMES, createBackend, listBackends, oneLine } from './registry.js';
 import { parseJsonObject, parseMatrix, parseNumbers, readInput } from './input.js';
@@ -60,6 +61,11 @@ function backendOption(): Option {
   return new Option('--backend <name>', `backend: ${BACKEND_NAMES.join(', ')}`).default('core');
 }
 
+/** The values in the array type of a precision: a float32 backend computes on float32-rounded inputs. */
+function inPrecision(values: Float64Array, precision: Precision): Float32Array | Float64Array {
+  return precision === 'float32' ? Float32Array.from(values) : values;
+}
+
 /** Makes the backend, runs `body`, and disposes the backend whatever happens. */
 async function withBackend<T>(name: string, body: (backend: TopKBackend) => Promise<T>): Promise<T> {
   const backend = await createBackend(name);
@@ -95,21 +101,23 @@ function buildProgram(io: CliIO): Command {
     .addHelpText('after', INPUT_HELP)
     .action(async (opts: { backend: string; k: number; tau: number; alpha: number; mode: LossMode; backward: BackwardScheme; grad: boolean; input?: string }) => {
       const input = parseJsonObject(await readInput(opts.input, io.stdin), opts.input ?? 'stdin');
+      const { values, shape } = parseMatrix(input, 'scores');
+      const request: LossRequest = {
+        scores: values,
+        shape,
+        labels: parseNumbers(input, 'labels'),
+        k: opts.k,
+        tau: opts.tau,
+        alpha: opts.alpha,
+        mode: opts.mode,
+        backward: opts.backward,
+        reduction: 'none',
+        grad: opts.grad,
+      };
+      // Core's validation first: bad input fails before a backend (and its log noise) loads.
+      validateLossRequest(request);
       await withBackend(opts.backend, async (backend) => {
-        const { values, shape } = parseMatrix(input, 'scores', backend.precision);
-        const labels = parseNumbers(input, 'labels');
-        const result = await backend.loss({
-          scores: values,
-          shape,
-          labels,
-          k: opts.k,
-          tau: opts.tau,
-          alpha: opts.alpha,
-          mode: opts.mode,
-          backward: opts.backward,
-          reduction: 'none',
-          grad: opts.grad,
-        });
+        const result = await backend.loss({ ...request, scores: inPrecision(values, backend.precision) });
         const out: Record<string, unknown> = { backend: backend.name, precision: backend.precision, losses: toList(result.losses, 'losses') };
         if (opts.grad) out.grad = toRows(result.grad!, shape[0], shape[1], 'grad');
         io.stdout(`${JSON.stringify(out)}\n`);
@@ -125,9 +133,10 @@ function buildProgram(io: CliIO): Command {
     .addHelpText('after', ESP_HELP)
     .action(async (opts: { backend: string; K: number; input?: string }) => {
       const input = parseJsonObject(await readInput(opts.input, io.stdin), opts.input ?? 'stdin');
+      const { values, shape } = parseMatrix(input, 'x');
+      validateLogEspRequest({ x: values, shape, K: opts.K });
       await withBackend(opts.backend, async (backend) => {
-        const { values, shape } = parseMatrix(input, 'x', backend.precision);
-        const result = await backend.logEsp({ x: values, shape, K: opts.K });
+        const result = await backend.logEsp({ x: inPrecision(values, backend.precision), shape, K: opts.K });
         const out = { backend: backend.name, precision: backend.precision, log_esp: toRows(result, shape[0], opts.K + 1, 'log_esp', true) };
         io.stdout(`${JSON.stringify(out)}\n`);
       });

@@ -5,7 +5,6 @@
  * the library rejects.
  */
 import { readFile } from 'node:fs/promises';
-import type { Precision } from '@topk/core';
 import { CliArgumentError } from './errors.js';
 
 /** Reads the input: the file of `--input`, else all of stdin. */
@@ -40,19 +39,19 @@ export function parseJsonObject(text: string, source: string): Record<string, un
 
 /** A rectangular matrix read from JSON: row-major values and `[rows, columns]`. */
 export interface ParsedMatrix {
-  values: Float32Array | Float64Array;
+  values: Float64Array;
   shape: [number, number];
 }
 
 /**
- * Reads `field` as an array of equal-length rows of numbers, into the array type of the
- * precision. An empty array gives shape `[0, 0]` (the backend rejects the empty batch).
+ * Reads `field` as an array of equal-length rows of numbers. An empty array gives shape
+ * `[0, 0]` (validation then rejects the empty batch).
  */
-export function parseMatrix(input: Record<string, unknown>, field: string, precision: Precision): ParsedMatrix {
+export function parseMatrix(input: Record<string, unknown>, field: string): ParsedMatrix {
   const rows = input[field];
   if (!Array.isArray(rows)) throw new CliArgumentError(field, `must be an array of rows (number[][]), got ${describe(rows)}`);
   const columns = rows.length > 0 && Array.isArray(rows[0]) ? rows[0].length : 0;
-  const values = precision === 'float32' ? new Float32Array(rows.length * columns) : new Float64Array(rows.length * columns);
+  const values = new Float64Array(rows.length * columns);
   rows.forEach((row: unknown, i) => {
     if (!Array.isArray(row)) throw new CliArgumentError(`${field}[${i}]`, `must be an array of numbers, got ${describe(row)}`);
     if (row.length !== columns) {

@@ -211,6 +211,14 @@ describe('backends', () => {
     }
   }, 120_000);
 
+  it('rejects bad input on every backend with one line, before the backend loads', async () => {
+    for (const b of list) {
+      const run = await topk(['loss', '--backend', b.name, '--k', '2.5'], '{"scores": [[1, 2, 3]], "labels": [0]}');
+      expect(run.code, b.name).toBe(2);
+      expect(run.stderr.trimEnd().split('\n'), b.name).toEqual(['topk: invalid k = 2.5: must be an integer with 1 <= k <= n - 1 = 2 (option --k)']);
+    }
+  });
+
   it('every available backend computes the same losses as core on float32-rounded scores', async () => {
     const scores = [[0.5, -1.25, 2, 0.75, 3.5], [1e3, 999.5, -2e3, 1001, 0], [0, 0, 0, 0, 0]];
     const labels = [0, 3, 2];
