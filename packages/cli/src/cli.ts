@@ -85,7 +85,15 @@ function buildProgram(io: CliIO): Command {
       writeErr: (s) => io.stderr(s),
       outputError: () => {}, // runCli prints every error itself, on one line
     })
-    .showSuggestionAfterError(false);
+    .showSuggestionAfterError(false)
+    .addHelpText(
+      'after',
+      `
+Example:
+  echo '{"scores": [[2, 0.5, 1, -1]], "labels": [0]}' | topk loss --k 2 --grad
+
+Exit codes: 0 ok, 2 invalid argument or input, 3 backend unavailable here, 1 internal error.`,
+    );
 
   program
     .command('loss')

@@ -15,8 +15,9 @@ export interface PreparedLossCase {
   readonly reference: LossRequest;
   /** The scores as the backend sees them, in float64. */
   readonly scores: Float64Array;
-  /** Tau and alpha as the backend sees them (rounded to float32 for float32 backends). */
+  /** Tau as the backend sees it (rounded to float32 for float32 backends). */
   readonly tau: number;
+  /** Alpha as the backend sees it. */
   readonly alpha: number;
 }
 
