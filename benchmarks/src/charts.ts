@@ -7,7 +7,9 @@ import type { BenchmarkReport } from './report.js';
 
 /** Renders a vega-lite specification to SVG text (no browser, no canvas needed). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  // Up to twenty series per chart: a 20-colour scheme, full legend labels, no symbol limit.
+  const config = { legend: { labelLimit: 400, symbolLimit: 0 }, range: { category: { scheme: 'category20' } }, ...spec.config };
+  const view = new vega.View(vega.parse(compile({ ...spec, config } as TopLevelSpec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

@@ -1,5 +1,5 @@
 /** docs/benchmarks.md, regenerated from a run's report: every number in it comes from that run. */
-import type { ChartFile } from './charts.js';
+import { chartK, type ChartFile } from './charts.js';
 import { SPEED_HEADER, speedRows, type BenchmarkReport } from './report.js';
 import type { StabilityCell } from './stability.js';
 
@@ -60,6 +60,18 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   lines.push('## Targets (foundation issue)', '');
   lines.push(table(['target', 'measured', 'met'], report.targets.map((t) => [t.target, t.measured, t.met === null ? 'not measured' : t.met ? 'yes' : 'no'])));
   lines.push('');
+  lines.push('## Which backend is fastest (this run)', '');
+  const all = [...report.speed, ...(report.pytorch?.speed ?? [])];
+  const headK = chartK(report);
+  const headRows: string[][] = [];
+  for (const n of s.ns) {
+    const ranked = all.filter((r) => r.op === 'forward+backward' && r.n === n && r.k === headK).sort((a, b) => a.medianMs - b.medianMs);
+    if (ranked.length === 0) continue;
+    headRows.push([String(n), ranked.map((r) => `${r.backend} ${r.medianMs.toPrecision(3)} ms`).join(', ')]);
+  }
+  lines.push(`Forward+backward at k = ${headK}, batch ${s.batch}, fastest first (backends missing at a size were skipped there, see below):`, '');
+  lines.push(table(['n', 'backends by median time'], headRows));
+  lines.push('');
   lines.push('## Speed', '');
   lines.push(
     `Batch ${s.batch}; ${s.warmup} warm-up run(s), then up to ${s.reps} timed repetitions (fewer when one run is slow: "(Nx)"), median ± median absolute deviation in milliseconds. ` +
@@ -79,15 +91,30 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
 
   lines.push('## The paper\'s algorithms', '');
   lines.push(
-    `Batch ${s.batch} rows, median ms. \`logEsp:divide-and-conquer\` and \`logEsp:summation\` are core\'s two log-space forward algorithms (float64); ` +
-      '`logEsp:backend` is each backend\'s own `logEsp`; `backward:exact` and `backward:paper` are forward+backward with the exact, subtraction-free backward and with the paper\'s backward (alternating recursion with its series fallback).',
+    `Batch ${s.batch} rows, median ms ("(1x)": a single timed run). The logEsp columns time log sigma_0..K of the raw scores: core\'s divide-and-conquer and summation algorithms in log space (float64), and each backend\'s own \`logEsp\`; ` +
+      'the fwd+bwd columns time the loss with its gradient using the exact, subtraction-free backward and the paper\'s backward (alternating recursion with its series fallback). Core\'s own algorithms appear on the core rows.',
     '',
   );
-  const algRows = report.algorithms.results.map((r) => [r.backend, r.algorithm, String(r.n), String(r.k), `${r.medianMs.toFixed(2)} ±${r.madMs.toFixed(2)}`]);
-  lines.push(table(['backend', 'algorithm', 'n', 'K or k', 'median ms'], algRows));
+  const algorithmColumns = ['logEsp:divide-and-conquer', 'logEsp:summation', 'logEsp:backend', 'backward:exact', 'backward:paper'];
+  const algorithmKeys = [...new Map(report.algorithms.results.map((r) => [`${r.backend}|${r.n}|${r.k}`, r] as const)).values()];
+  const algRows = algorithmKeys.map((key) => {
+    const of = (algorithm: string) => report.algorithms.results.find((r) => r.backend === key.backend && r.n === key.n && r.k === key.k && r.algorithm === algorithm);
+    const exact = of('backward:exact');
+    const paper = of('backward:paper');
+    return [
+      key.backend, String(key.n), String(key.k),
+      ...algorithmColumns.map((algorithm) => {
+        const r = of(algorithm);
+        return r ? `${r.medianMs.toPrecision(3)}${r.reps < 2 ? ' (1x)' : ''}` : '-';
+      }),
+      exact && paper ? (paper.medianMs / exact.medianMs).toFixed(2) : '-',
+    ];
+  });
+  lines.push(table(['backend', 'n', 'K or k', 'logEsp D&C (core)', 'logEsp summation (core)', 'logEsp (backend)', 'fwd+bwd exact', 'fwd+bwd paper', 'paper / exact'], algRows));
   if (report.algorithms.skipped.length > 0) {
-    lines.push('');
-    for (const a of report.algorithms.skipped) lines.push(`- not run: ${a.backend} ${a.algorithm} n=${a.n} k=${a.k}: ${a.reason}`);
+    lines.push('', `<details><summary>Not run, and why (${report.algorithms.skipped.length})</summary>`, '');
+    for (const a of report.algorithms.skipped) lines.push(`- ${a.backend} ${a.algorithm} n=${a.n} k=${a.k}: ${a.reason}`);
+    lines.push('', '</details>');
   }
   lines.push('');
 

@@ -7,7 +7,7 @@ import type { LossRequest } from '@topk/core';
 import type { FoundBackend } from './backends.js';
 import { makeBatch, type Batch } from './data.js';
 import type { Profile } from './profiles.js';
-import { nowMs, summarise, type TimingSummary } from './stats.js';
+import { nowMs, summarise, yieldToEventLoop, type TimingSummary } from './stats.js';
 
 /** What one configuration measures. */
 export type Operation = 'forward' | 'forward+backward' | 'cross-entropy';
@@ -125,6 +125,7 @@ export async function runSpeedGrid(
   const started = nowMs();
   const plan = planGrid(profile, backend);
   const budgetMs = backend.name === 'core' ? profile.coreBudgetMs : profile.backendBudgetMs;
+  const maxRunMs = backend.name === 'core' ? profile.coreMaxRunMs : profile.maxRunMs;
   for (const config of plan) {
     const label = `${backend.name} ${config.op} n=${config.n}${config.k === null ? '' : ` k=${config.k}`}`;
     const skip = (reason: string) => skipped.push({ backend: backend.name, op: config.op, n: config.n, k: config.k, reason });
@@ -137,8 +138,8 @@ export async function runSpeedGrid(
       skip(`n=${previousSkipped.n} was skipped already`);
     } else if (spent > budgetMs) {
       skip(`backend time budget of ${budgetMs / 1000} s spent`);
-    } else if (predictedMs > profile.maxRunMs) {
-      skip(`predicted ${(predictedMs / 1000).toFixed(1)} s per run (linear from n=${previous!.n}) > limit ${profile.maxRunMs / 1000} s`);
+    } else if (predictedMs > maxRunMs) {
+      skip(`predicted ${(predictedMs / 1000).toFixed(1)} s per run (linear from n=${previous!.n}) > limit ${maxRunMs / 1000} s`);
     } else {
       const batch = cache.get(config.n);
       try {
@@ -153,6 +154,7 @@ export async function runSpeedGrid(
       }
     }
     tick(label);
+    await yieldToEventLoop();
   }
   return { results, skipped };
 }

@@ -19,7 +19,7 @@ import {
 import type { FoundBackend } from './backends.js';
 import { makeBatch, type Batch } from './data.js';
 import type { Profile } from './profiles.js';
-import { nowMs } from './stats.js';
+import { nowMs, yieldToEventLoop } from './stats.js';
 
 /** Errors of one method in one (tau, scale) cell. */
 export interface StabilityCell {
@@ -197,6 +197,7 @@ export async function runStabilityGrid(
         }
       }
       tick(`stability tau=${tau} scale=${scale}`);
+      await yieldToEventLoop();
     }
   }
   return { cells, skipped };

@@ -32,3 +32,11 @@ export function summarise(samplesMs: number[]): TimingSummary {
 export function nowMs(): number {
   return Number(process.hrtime.bigint()) / 1e6;
 }
+
+/**
+ * Lets timers run (the progress bar redraws on a timer): the CPU backends resolve their
+ * promises synchronously, so a run of them would otherwise never leave the microtask queue.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
