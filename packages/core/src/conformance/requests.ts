@@ -72,10 +72,12 @@ export function checkLossAgreement(
   if (compareGrad && reference.grad !== undefined) assertAbsClose(`${what} grad`, result.grad!, reference.grad, tolerances.grad, n);
 }
 
-/** Calls a backend's loss and checks the shape and finiteness of what comes back. */
+/** Calls a backend's loss and checks the shape and finiteness of what comes back, and that the scores are left as they were. */
 export async function runLoss(backend: TopKBackend, request: LossRequest): Promise<LossResult> {
   const [batch, n] = request.shape;
+  const before = request.scores.slice();
   const result = await backend.loss(request);
+  check(before.every((v, i) => Object.is(v, request.scores[i])), () => `${backend.name} modified the scores it was given`);
   checkResultShape(`${backend.name} ${request.mode ?? 'smooth'}`, result, batch, n, request.grad === true);
   return result;
 }
