@@ -6,3 +6,5 @@
 export { TfjsBackend, createTfjsBackend } from './tfjsBackend.js';
 export { TFJS_BACKEND_NAMES, loadTfjsBackend, loadBestTfjsBackend, type LoadedTfjsBackend, type TfjsBackendName } from './loadBackend.js';
 export { topkLossTensors, logEspTensor, type TensorLossOptions, type LossTensors } from './topkLossTensors.js';
+export { topkSvmLoss, topKCategoricalAccuracy, sparseTopKCategoricalAccuracy, type TopkSvmLossOptions, type TopkLossFunction, type TopkMetric } from './layersLoss.js';
+export { crossEntropyOnBackend, type CrossEntropyResult } from './crossEntropy.js';

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { TopKArgumentError, validateLossRequest, checkPaperBackward, type BackwardScheme, type LossMode, type Reduction } from '@topk/core';
-import { topkLossTensors } from './topkLossTensors.js';
+import { indicator, topkLossTensors } from './topkLossTensors.js';
 
 /** Options of {@link topkSvmLoss}. */
 export interface TopkSvmLossOptions {
@@ -57,7 +57,9 @@ function classesLast(t: tf.Tensor): tf.Tensor {
  * The top-k SVM loss as a TF.js loss function. `yPred` holds scores of shape `[batch, n]` or
  * `[batch, n, ...spatial]` (one loss per position, e.g. a segmentation map); `yTrue` holds
  * integer labels (`[batch]`, `[batch, 1]`, `[batch, ...spatial]`) or one-hot labels shaped like
- * `yPred`. Labels are validated on every call (out-of-range labels throw `TopKArgumentError`).
+ * `yPred`. Labels are validated on every call (out-of-range labels throw `TopKArgumentError`),
+ * except on WebGPU (no synchronous read-back in Node). `model.fit` checks targets against the
+ * model's output shape, so use one-hot labels there.
  */
 export function topkSvmLoss(options: TopkSvmLossOptions): TopkLossFunction {
   const { k, tau = 1, alpha = 1, mode = 'smooth', backward = 'exact', reduction = 'mean', classWeights } = options;
@@ -97,8 +99,12 @@ export function topkSvmLoss(options: TopkSvmLossOptions): TopkLossFunction {
   return lossFunction;
 }
 
-/** Throws `TopKArgumentError` for a label outside 0..n-1 (reads the labels back: one small sync). */
+/**
+ * Throws `TopKArgumentError` for a label outside 0..n-1 (reads the labels back: one small sync).
+ * Skipped on WebGPU, which cannot read back synchronously in Node.
+ */
 function checkLabels(labels: tf.Tensor1D, n: number): void {
+  if (tf.getBackend() === 'webgpu') return;
   const [lo, hi] = [tf.min(labels).dataSync()[0], tf.max(labels).dataSync()[0]];
   if (lo < 0 || hi > n - 1) throw new TopKArgumentError('labels', lo < 0 ? lo : hi, `must be integers in 0..${n - 1}`);
 }
@@ -109,7 +115,7 @@ function checkLabels(labels: tf.Tensor1D, n: number): void {
  */
 function inTopK(labels: tf.Tensor1D, scores: tf.Tensor2D, k: number): tf.Tensor1D {
   const n = scores.shape[1];
-  const labelScore = tf.sum(tf.mul(scores, tf.oneHot(labels, n).cast('float32')), 1, true);
+  const labelScore = tf.sum(tf.mul(scores, tf.cast(indicator(labels, n), 'float32')), 1, true);
   const higher = tf.sum(tf.cast(tf.greater(scores, labelScore), 'float32'), 1);
   return tf.cast(tf.less(higher, k), 'float32') as tf.Tensor1D;
 }

@@ -12,7 +12,7 @@ import {
   type TopKBackend,
 } from '@topk/core';
 import { TFJS_BACKEND_NAMES, loadBestTfjsBackend, loadTfjsBackend, useTfBackend, type LoadedTfjsBackend, type TfjsBackendName } from './loadBackend.js';
-import { logEspTensor, topkLossTensors } from './topkLossTensors.js';
+import { logEspPairTensors, topkLossTensors } from './topkLossTensors.js';
 import { LOG_ZERO } from './productTree.js';
 
 /** A {@link TopKBackend} on one TF.js backend; its name is `tfjs:<backend>`. */
@@ -68,14 +68,16 @@ export class TfjsBackend implements TopKBackend {
     this.checkNotDisposed();
     await useTfBackend(this.tfjs.tfName);
     const x = request.x instanceof Float32Array ? request.x : Float32Array.from(request.x);
-    const out = tf.tidy(() => logEspTensor(tf.tensor2d(x, [rows, n]), request.K));
+    const out = tf.tidy(() => logEspPairTensors(tf.tensor2d(x, [rows, n]), request.K));
     try {
-      const data = Float32Array.from(await out.data());
+      const [hi, lo] = await Promise.all([out.hi.data(), out.lo.data()]);
+      // hi + lo in float64, then rounded once.
+      const data = Float32Array.from(hi, (h, i) => h + lo[i]);
       // Zeros of sigma come back as LOG_ZERO-sized numbers; report them as -Infinity.
       for (let i = 0; i < data.length; i++) if (data[i] <= LOG_ZERO / 10) data[i] = -Infinity;
       return data;
     } finally {
-      out.dispose();
+      tf.dispose([out.hi, out.lo]);
     }
   }
 

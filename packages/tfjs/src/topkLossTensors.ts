@@ -56,7 +56,7 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
   const { k, tau, alpha, mode, grad } = options;
   const [, n] = scores.shape;
   return tf.tidy(() => {
-    const isLabel = tf.cast(tf.oneHot(labels, n), 'bool') as tf.Tensor2D;
+    const isLabel = indicator(labels, n);
     const { values: topValues, indices: topIndices } = tf.topk(tf.add(scores, tf.mul(tf.cast(isLabel, 'float32'), MASKED)), k);
     const kth = tf.slice(topValues, [0, k - 1], [-1, 1]);
     const kthIndex = tf.slice(topIndices, [0, k - 1], [-1, 1]);
@@ -103,12 +103,20 @@ function result(parts: { losses: tf.Tensor; grad?: tf.Tensor }): LossTensors {
   return parts.grad === undefined ? { losses } : { losses, grad: parts.grad as tf.Tensor2D };
 }
 
+/**
+ * `[rows, n]` booleans, true at column `index[i]` of row i. (Not `tf.oneHot(...).cast('float32')`:
+ * on the WebGPU backend of TF.js 4.22 that cast keeps the int32 dtype and breaks later kernels.)
+ */
+export function indicator(index: tf.Tensor1D, n: number): tf.Tensor2D {
+  return tf.equal(tf.range(0, n, 1, 'int32').reshape([1, n]), tf.cast(index, 'int32').reshape([-1, 1])) as tf.Tensor2D;
+}
+
 /** Hard loss max(0, alpha + (c - s_y)/k) and its subgradient (+1/k at the k-th entry, -1/k at y). */
 function hardTopk(isLabel: tf.Tensor2D, kthIndex: tf.Tensor, numerator: tf.Tensor, k: number, n: number, grad: boolean) {
   const losses = tf.relu(tf.div(numerator, k));
   if (!grad) return { losses };
   const active = tf.cast(tf.greater(losses, 0), 'float32');
-  const atKth = tf.oneHot(kthIndex.reshape([-1]), n).cast('float32');
+  const atKth = tf.cast(indicator(kthIndex.reshape([-1]) as tf.Tensor1D, n), 'float32');
   const g = tf.mul(tf.sub(atKth, tf.cast(isLabel, 'float32')), tf.mul(active, 1 / k));
   return { losses, grad: g };
 }
@@ -218,15 +226,26 @@ function paperGradient(scores: tf.Tensor2D, isLabel: tf.Tensor2D, labelScore: tf
   return tf.where(isLabel, tf.broadcastTo(tf.neg(rhoOverK), [batch, n]), g) as tf.Tensor2D;
 }
 
-/** `log sigma_0..K(exp(x))` of each row of `x` `[rows, n]` (LOG_ZERO entries are zeros): `[rows, K + 1]`. */
-export function logEspTensor(x: tf.Tensor2D, K: number): tf.Tensor2D {
+/**
+ * `log sigma_0..K(exp(x))` of each row of `x` `[rows, n]` (LOG_ZERO entries are zeros), as a
+ * hi + lo pair of `[rows, K + 1]` tensors (their float64 sum is the value).
+ */
+export function logEspPairTensors(x: tf.Tensor2D, K: number): { hi: tf.Tensor2D; lo: tf.Tensor2D } {
   const [rows, n] = x.shape;
   return tf.tidy(() => {
-    if (K === 0) return tf.zeros([rows, 1]) as tf.Tensor2D;
+    if (K === 0) return { hi: tf.zeros([rows, 1]) as tf.Tensor2D, lo: tf.zeros([rows, 1]) as tf.Tensor2D };
     const width = nextPowerOfTwo(n);
     let xT: tf.Tensor = tf.transpose(x);
     if (width > n) xT = tf.concat([xT, tf.fill([width - n, rows], LOG_ZERO)], 0);
     const root = logProductTree(tf.zeros([width * rows]) as tf.Tensor1D, xT.reshape([-1]) as tf.Tensor1D, width, K);
-    return tf.stack(root, 1) as tf.Tensor2D;
+    return { hi: tf.stack(root.map((c) => c.hi), 1) as tf.Tensor2D, lo: tf.stack(root.map((c) => c.lo), 1) as tf.Tensor2D };
+  });
+}
+
+/** `log sigma_0..K(exp(x))` of each row of `x` `[rows, n]`, rounded to one float32 tensor `[rows, K + 1]`. */
+export function logEspTensor(x: tf.Tensor2D, K: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const { hi, lo } = logEspPairTensors(x, K);
+    return tf.add(hi, lo) as tf.Tensor2D;
   });
 }
