@@ -125,15 +125,14 @@ async function checkedGpujsCrossEntropy(mode: string): Promise<CrossEntropyRunne
   };
 }
 
-/** Looks for a cross-entropy helper a backend package may export for its backends. */
-function exportedCrossEntropy(module: Record<string, unknown>, backend: TopKBackend): CrossEntropyRunner | null {
+/** Uses a backend's own `crossEntropy(request)` method when it has one. */
+function ownCrossEntropy(backend: TopKBackend): CrossEntropyRunner | null {
   const method = (backend as unknown as { crossEntropy?: unknown }).crossEntropy;
   if (typeof method === 'function') {
     return async (batch) => {
       await (method as (r: unknown) => Promise<unknown>).call(backend, { scores: batch.scores32, shape: [batch.batch, batch.n], labels: batch.labels, grad: true });
     };
   }
-  void module;
   return null;
 }
 
@@ -181,10 +180,9 @@ export async function discoverBackends(options: DiscoverOptions): Promise<{ foun
   for (const family of ['tfjs', 'gpujs'] as const) {
     const names = (family === 'tfjs' ? TFJS_NAMES : GPUJS_NAMES).filter((name) => wanted(`${family}:${name}`, options.only));
     if (names.length === 0) continue;
-    let module: Record<string, unknown>;
     let factory: Factory;
     try {
-      module = await importOptional(`@topk/${family}`);
+      const module = await importOptional(`@topk/${family}`);
       const exported = module[family === 'tfjs' ? 'createTfjsBackend' : 'createGpujsBackend'];
       if (typeof exported !== 'function') throw new Error(`@topk/${family} does not export ${family === 'tfjs' ? 'createTfjsBackend' : 'createGpujsBackend'} yet`);
       factory = exported as Factory;
@@ -198,7 +196,7 @@ export async function discoverBackends(options: DiscoverOptions): Promise<{ foun
       try {
         backend = await factory(name);
         const probeError = await probe(backend);
-        let crossEntropy = exportedCrossEntropy(module, backend);
+        let crossEntropy = ownCrossEntropy(backend);
         let floorNote = crossEntropy ? `${fullName} crossEntropy()` : '';
         try {
           if (!crossEntropy && family === 'tfjs') {
