@@ -43,9 +43,16 @@ function halves(t: tf.Tensor1D): [tf.Tensor1D, tf.Tensor1D] {
   return [tf.slice(t, 0, h), tf.slice(t, h, h)];
 }
 
-/** Sum of a non-empty list of equal-shape tensors. */
+/** Inputs per addN: WebGPU's compatibility level allows few storage buffers per shader. */
+const ADD_N_MAX = 4;
+
+/** Sum of a non-empty list of equal-shape tensors (addN in groups of at most ADD_N_MAX). */
 function sumOf(terms: tf.Tensor1D[]): tf.Tensor1D {
-  return terms.length === 1 ? terms[0] : (tf.addN(terms) as tf.Tensor1D);
+  if (terms.length === 1) return terms[0];
+  if (terms.length <= ADD_N_MAX) return tf.addN(terms) as tf.Tensor1D;
+  const groups: tf.Tensor1D[] = [];
+  for (let i = 0; i < terms.length; i += ADD_N_MAX) groups.push(sumOf(terms.slice(i, i + ADD_N_MAX)));
+  return sumOf(groups);
 }
 
 /**
