@@ -3,6 +3,7 @@
  * `npm run experiment:noise [-- --quick]`: runs the label-noise experiment with a progress bar
  * and writes the JSON of every run, the SVG chart and the markdown report.
  */
+import { writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,11 +43,14 @@ async function main(): Promise<void> {
   const options = program.parse().opts<CliOptions>();
   const profile = options.quick ? PROFILES.quick : PROFILES.full;
   let result: ExperimentResult;
+  await mkdir(options.outDir, { recursive: true });
+  const partialPath = join(options.cacheDir, `noise-${profile.name}.partial.json`);
+  await mkdir(options.cacheDir, { recursive: true });
   if (options.fromJson !== undefined) {
     result = JSON.parse(await readFile(options.fromJson, 'utf8')) as ExperimentResult;
   } else {
     const bar = new SingleBar(
-      { format: '{bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {run}', etaBuffer: 200, noTTYOutput: true, notTTYSchedule: 30000 },
+      { format: '{bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {run}', etaBuffer: 500, noTTYOutput: true, notTTYSchedule: 20000 },
       Presets.shades_classic,
     );
     result = await runExperiment(profile, {
@@ -55,6 +59,8 @@ async function main(): Promise<void> {
       cacheDir: options.cacheDir,
       onStart: (total) => options.progress && bar.start(total, 0, { run: 'starting' }),
       onStep: ({ loss, noise, seed }) => options.progress && bar.increment(1, { run: `${loss} p=${noise} seed=${seed}` }),
+      // Partial results survive an interrupted run.
+      onRun: (runs) => writeFileSync(partialPath, `${JSON.stringify(runs)}\n`),
     });
     if (options.progress) bar.stop();
   }

@@ -37,7 +37,7 @@ export const PROFILES: Readonly<Record<'full' | 'quick', Profile>> = {
     name: 'full',
     dataset: { trainPerClass: 600, valPerClass: 150, testPerClass: 300, seed: 2018 },
     features: { buckets: 1 << 14, minN: 1, maxN: 4, slots: 64 },
-    train: { epochs: 5, batchSize: 512, evalBatchSize: 2048, adam: ADAM, model: { buckets: 1 << 14, embeddingSize: 24, hiddenSize: 64 } },
+    train: { epochs: 10, batchSize: 512, evalBatchSize: 2048, adam: ADAM, model: { buckets: 1 << 14, embeddingSize: 24, hiddenSize: 64 } },
     noises: [0, 0.2, 0.4, 0.6, 0.8],
     seeds: [1, 2, 3],
     losses: PAPER_LOSSES,
@@ -93,6 +93,8 @@ export interface RunOptions {
   /** Called once with the total number of training steps, then after every step. */
   readonly onStart?: (totalSteps: number) => void;
   readonly onStep?: (info: { loss: string; noise: number; seed: number }) => void;
+  /** Called after every run with the runs so far (e.g. to save partial results). */
+  readonly onRun?: (runs: readonly RunRecord[]) => void;
 }
 
 /** Loads the data set from the cache, or builds it and stores it there. */
@@ -141,13 +143,15 @@ export async function runExperiment(profile: Profile, options: RunOptions): Prom
   const stepsPerRun = profile.train.epochs * Math.floor(data.train.features.count / profile.train.batchSize);
   options.onStart?.(stepsPerRun * profile.losses.length * profile.noises.length * profile.seeds.length);
   const runs: RunRecord[] = [];
-  for (const noise of profile.noises) {
-    for (const seed of profile.seeds) {
-      profile.losses.forEach((spec, i) => {
+  // Seeds outermost, so that an interrupted run still holds complete sweeps over p.
+  for (const seed of profile.seeds) {
+    for (const noise of profile.noises) {
+      for (const [i, spec] of profile.losses.entries()) {
         const loss = lossName(spec);
-        const outcome = trainRun(data, losses[i].loss, noise, seed, profile.train, () => options.onStep?.({ loss, noise, seed }));
+        const outcome = await trainRun(data, losses[i].loss, noise, seed, profile.train, () => options.onStep?.({ loss, noise, seed }));
         runs.push({ loss, lossSpec: spec, implementation: losses[i].implementation, noise, seed, ...outcome });
-      });
+        options.onRun?.(runs);
+      }
     }
   }
   return {

@@ -96,14 +96,14 @@ function argMax(values: readonly number[]): number {
 }
 
 /** Trains one model with `loss` on labels noised with probability `noise`, seeded by `seed`. */
-export function trainRun(
+export async function trainRun(
   data: PreparedData,
   loss: BatchLoss,
   noise: number,
   seed: number,
   config: TrainConfig,
   onStep: () => void = () => {},
-): RunOutcome {
+): Promise<RunOutcome> {
   const started = performance.now();
   const noisy = addCoarseNoise(data.train.labels, noise, createRandom(deriveSeed(seed, 'noise')));
   let changed = 0;
@@ -140,6 +140,8 @@ export function trainRun(
         model.embedding.accumulate(ids, weights, slots, examples, dPooled);
         model.embedding.applyAdam();
         onStep();
+        // Let timers (the progress bar) run now and then.
+        if (step % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
       }
       epochs.push({
         epoch,
