@@ -104,11 +104,12 @@ function result(parts: { losses: tf.Tensor; grad?: tf.Tensor }): LossTensors {
 }
 
 /**
- * `[rows, n]` booleans, true at column `index[i]` of row i. (Not `tf.oneHot(...).cast('float32')`:
- * on the WebGPU backend of TF.js 4.22 that cast keeps the int32 dtype and breaks later kernels.)
+ * `[rows, n]` booleans, true at column `index[i]` of row i. (oneHot cast straight to bool: on
+ * WebGPU, TF.js 4.22's int32 -> float32 cast of a oneHot keeps the int32 dtype and breaks later
+ * kernels; a broadcast `tf.equal` is correct everywhere but very slow on wasm.)
  */
 export function indicator(index: tf.Tensor1D, n: number): tf.Tensor2D {
-  return tf.equal(tf.range(0, n, 1, 'int32').reshape([1, n]), tf.cast(index, 'int32').reshape([-1, 1])) as tf.Tensor2D;
+  return tf.cast(tf.oneHot(tf.cast(index, 'int32') as tf.Tensor1D, n), 'bool') as tf.Tensor2D;
 }
 
 /** Hard loss max(0, alpha + (c - s_y)/k) and its subgradient (+1/k at the k-th entry, -1/k at y). */

