@@ -24,7 +24,7 @@ import {
   type TopKBackend,
 } from '@topk/core';
 import type { GPU } from 'gpu.js';
-import { KernelSet, readRows, readVector, type KernelOutput } from './kernels.js';
+import { KernelSet, readVector, type KernelOutput } from './kernels.js';
 import { loadGpuJs, type GpujsMode, type GpujsModeInfo } from './modes.js';
 import { rowsPerChunk, treeShape, type TreeShape } from './tree.js';
 import { kthLargest } from './select.js';
@@ -96,16 +96,9 @@ export class GpujsBackend implements TopKBackend {
     return this.kernels;
   }
 
-  /**
-   * Rows `from .. from + count - 1` of a row-major matrix as a kernel argument: a gpu.js Input
-   * (uploaded as one block), or in cpu mode an array of rows (gpu.js 2.24.1's cpu mode reads a
-   * second Input argument with the first one's width).
-   */
-  private matrixArgument(data: Float32Array, from: number, count: number, width: number): unknown {
-    if (this.mode === 'cpu') {
-      return Array.from({ length: count }, (_, i) => data.subarray((from + i) * width, (from + i + 1) * width));
-    }
-    return loadGpuJs().input(data.subarray(from * width, (from + count) * width), [width, count]);
+  /** Rows `from .. from + count - 1` of a row-major matrix, as a flat kernel argument. */
+  private matrixArgument(data: Float32Array, from: number, count: number, width: number): Float32Array {
+    return data.subarray(from * width, (from + count) * width);
   }
 
   private async lossValidated(
@@ -195,33 +188,35 @@ export class GpujsBackend implements TopKBackend {
       const rowInput = this.matrixArgument(rowValues, r0, rows, ROW_FIELDS);
       const levels = await this.upSweep(kernels, shape, values, rowInput, rows, 0, scale);
       const root = levels[shape.depth];
+      const sRoot = shape.strides[shape.depth];
       if (!exactGrad) {
-        const out = await readVector(await kernels.run('lossOnly', 0, 16, [rows], [root, rowInput, new Float32Array([k, tau])]));
+        const out = await readVector(await kernels.run('lossOnly', 0, 16, [rows], [root, rowInput, new Float32Array([k, tau, sRoot])]));
         for (let i = 0; i < rows; i++) losses[r0 + i] = out[i];
         continue;
       }
       // Complements of level-1 nodes, swept down from the root's children.
       let complement: KernelOutput = root;
       for (let l = shape.depth - 1; l >= 1; l--) {
-        complement = await kernels.run('downLevel', l, shape.loopBound, [shape.nodes[l] * k, rows], [
+        const width = shape.nodes[l] * k;
+        complement = await kernels.run('downLevel', l, shape.loopBound, [rows * width], [
           complement,
           levels[l],
-          new Float32Array([k, shape.strides[l], l === shape.depth - 1 ? 1 : 0]),
+          new Float32Array([k, shape.strides[l], l === shape.depth - 1 ? 1 : 0, width]),
         ]);
       }
-      const out = await readRows(
-        await kernels.run('gradientAndLoss', 0, 16, [n + 1, rows], [
+      const out = await readVector(
+        await kernels.run('gradientAndLoss', 0, 16, [rows * (n + 1)], [
           values,
           rowInput,
           complement,
           root,
-          new Float32Array([n, scale, k, tau, k, shape.depth === 1 ? 1 : 0]),
+          new Float32Array([n, scale, k, tau, k, shape.depth === 1 ? 1 : 0, sRoot, shape.nodes[1]]),
         ]),
       );
       for (let i = 0; i < rows; i++) {
-        const line = out[i];
-        losses[r0 + i] = line[n];
-        grad!.set(Array.prototype.slice.call(line, 0, n) as number[], (r0 + i) * n);
+        const line = (r0 + i) * n;
+        losses[r0 + i] = out[i * (n + 1) + n];
+        for (let j = 0; j < n; j++) grad![line + j] = out[i * (n + 1) + j];
       }
     }
   }
@@ -239,17 +234,17 @@ export class GpujsBackend implements TopKBackend {
     const { strides, nodes, depth, loopBound } = shape;
     const levels: KernelOutput[] = [null];
     levels.push(
-      await kernels.run('upFromLeaves', 1, 16, [nodes[1] * strides[1], rows], [
+      await kernels.run('upFromLeaves', 1, 16, [rows * nodes[1] * strides[1]], [
         values,
         rowInput,
-        new Float32Array([leafMode, shape.n, scale, strides[1]]),
+        new Float32Array([leafMode, shape.n, scale, strides[1], nodes[1] * strides[1]]),
       ]),
     );
     for (let l = 2; l <= depth; l++) {
       levels.push(
-        await kernels.run('upLevel', l, loopBound, [nodes[l] * strides[l], rows], [
+        await kernels.run('upLevel', l, loopBound, [rows * nodes[l] * strides[l]], [
           levels[l - 1],
-          new Float32Array([strides[l - 1], strides[l]]),
+          new Float32Array([strides[l - 1], strides[l], nodes[l] * strides[l]]),
         ]),
       );
     }
@@ -261,26 +256,45 @@ export class GpujsBackend implements TopKBackend {
     if (K === 0) return out;
     const kernels = this.live();
     const shape = treeShape(n, K);
-    const chunk = rowsPerChunk(shape, rows);
+    const { strides, nodes, depth, loopBound } = shape;
+    // Pairs (hi, lo) double the cells of every level.
+    const chunk = Math.max(1, Math.floor(rowsPerChunk(shape, rows) / 2));
     const values = Float32Array.from(x);
-    // No shift: log-space sums never overflow, and a shift by the row maximum would add
-    // m * max back onto float32 values of that size, costing ulps of m * max at high degrees.
-    const rowValues = new Float32Array(rows * ROW_FIELDS);
-    for (let i = 0; i < rows; i++) rowValues[i * ROW_FIELDS + 2] = -1;
+    // gpu.js's cpu mode computes in float64 and rounds each stored value to float32.
+    const float64 = this.mode === 'cpu' ? 1 : 0;
     for (let r0 = 0; r0 < rows; r0 += chunk) {
       const count = Math.min(chunk, rows - r0);
-      const valueInput = this.matrixArgument(values, r0, count, n);
-      const rowInput = this.matrixArgument(rowValues, r0, count, ROW_FIELDS);
-      const levels = await this.upSweep(kernels, shape, valueInput, rowInput, count, 1, 1);
-      const root = await readRows(levels[shape.depth]);
+      let level = await kernels.run('upFromLeavesPair', 1, 16, [count * nodes[1] * 2 * strides[1]], [
+        this.matrixArgument(values, r0, count, n),
+        new Float32Array([n, strides[1], nodes[1] * 2 * strides[1], float64]),
+      ]);
+      for (let l = 2; l <= depth; l++) {
+        level = await kernels.run('upLevelPair', l, loopBound, [count * nodes[l] * 2 * strides[l]], [
+          level,
+          new Float32Array([strides[l - 1], strides[l], nodes[l] * 2 * strides[l], float64]),
+        ]);
+      }
+      const root = await readVector(level);
+      const width = 2 * strides[depth];
       for (let i = 0; i < count; i++) {
         for (let m = 0; m <= K; m++) {
-          const v = root[i][m];
-          out[(r0 + i) * (K + 1) + m] = v < -1e29 ? -Infinity : v;
+          const hi = root[i * width + 2 * m];
+          out[(r0 + i) * (K + 1) + m] = hi < -1e29 ? -Infinity : hi + root[i * width + 2 * m + 1];
         }
       }
     }
     return out;
+  }
+
+  /**
+   * The rounding error of 1e8 + 1 as the device computes a two-sum: 1 where the compiled
+   * kernel keeps compensated arithmetic, 0 where the compiler folded it away.
+   */
+  async twoSumError(): Promise<number> {
+    return this.serialize(async () => {
+      const out = await readVector(await this.live().run('twoSumProbe', 0, 16, [1], [new Float32Array([1e8, 1])]));
+      return out[0];
+    });
   }
 }
 

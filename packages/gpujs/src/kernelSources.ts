@@ -3,10 +3,14 @@
  *
  * Every polynomial is a row of log coefficients `log [t^m] p(t)`, m = 0..stride-1, with
  * `NEG = -1e30` standing for log 0 (shader infinities are not portable). Nodes of one tree
- * level lie side by side in one output row per sample: node q, degree m at column
- * `q * stride + m`. Scalars travel in a small `params` array, per-row values in `rows`
- * (`[batch][4]`: shift c, z offset, label, gradient multiplier), so that no argument's type
- * depends on whether a number happens to be an integer.
+ * level lie side by side in one row of width W per sample: node q, degree m at column
+ * `q * stride + m`, and rows one after another, so every output and input is one-dimensional
+ * (gpu.js keeps 2D outputs at their own width, which GL caps at its maximum texture size;
+ * 1D outputs it folds into square textures). Cell indices stay below 2^24, so float index
+ * arithmetic is exact; quotients are floored and then corrected by one step either way.
+ * Scalars travel in a small `params` array, per-row values in `rows` (4 per row: shift c,
+ * z offset, label, gradient multiplier), so that no argument's type depends on whether a
+ * number happens to be an integer.
  *
  * Leaves of the loss, with x = (s - c) / (k tau) and c the k-th largest score without the label:
  * `1 + e^x t` is stored as `[0, x]` when x <= 0 and as `[-x, 0]` when x > 0, i.e. divided by
@@ -25,17 +29,24 @@ export interface KernelThis {
 
 /**
  * Tree level 1 straight from the inputs: each node is the product of two leaves.
- * params: [leafMode (0 loss, 1 plain log-ESP), n, scale, sOut]; rows[row][0] = shift,
- * rows[row][2] = label (loss leaves only; -1 for none).
+ * params: [leafMode (0 loss, 1 plain log-ESP), n, scale, sOut, W (= nodes * sOut)];
+ * rows[4 row] = shift, rows[4 row + 2] = label (loss leaves only; -1 for none).
  */
-export function upFromLeaves(this: KernelThis, values: number[][], rows: number[][], params: number[]): number {
+export function upFromLeaves(this: KernelThis, values: number[], rows: number[], params: number[]): number {
+  const W = params[4];
   const sOut = params[3];
-  const node = Math.floor((this.thread.x + 0.5) / sOut);
-  const m = this.thread.x - node * sOut;
-  const row = this.thread.y;
+  const cell = this.thread.x;
+  let row = Math.floor((cell + 0.5) / W);
+  let col = cell - row * W;
+  if (col < 0) { row = row - 1; col = col + W; }
+  if (col > W - 0.5) { row = row + 1; col = col - W; }
+  let node = Math.floor((col + 0.5) / sOut);
+  let m = col - node * sOut;
+  if (m < 0) { node = node - 1; m = m + sOut; }
+  if (m > sOut - 0.5) { node = node + 1; m = m - sOut; }
   const n = params[1];
-  const label = rows[row][2];
-  const shift = rows[row][0];
+  const label = rows[row * 4 + 2];
+  const shift = rows[row * 4];
   const j0 = node * 2;
   const j1 = j0 + 1;
   // Leaf coefficients (a + b t) in log space; identity [0, NEG] for padding and the label.
@@ -43,8 +54,8 @@ export function upFromLeaves(this: KernelThis, values: number[][], rows: number[
   let b0 = -1e30;
   let a1 = 0;
   let b1 = -1e30;
-  if (j0 < n && j0 !== label) {
-    const x0 = (values[row][j0] - shift) * params[2];
+  if (j0 < n && Math.abs(j0 - label) > 0.5) {
+    const x0 = (values[row * n + j0] - shift) * params[2];
     if (params[0] < 0.5 && x0 > 0) {
       a0 = -x0;
       b0 = 0;
@@ -52,8 +63,8 @@ export function upFromLeaves(this: KernelThis, values: number[][], rows: number[
       b0 = x0;
     }
   }
-  if (j1 < n && j1 !== label) {
-    const x1 = (values[row][j1] - shift) * params[2];
+  if (j1 < n && Math.abs(j1 - label) > 0.5) {
+    const x1 = (values[row * n + j1] - shift) * params[2];
     if (params[0] < 0.5 && x1 > 0) {
       a1 = -x1;
       b1 = 0;
@@ -72,21 +83,29 @@ export function upFromLeaves(this: KernelThis, values: number[][], rows: number[
 
 /**
  * One level up: node q is the product of nodes 2q and 2q+1 of the level below, truncated,
- * each coefficient one log-space convolution. params: [sIn, sOut].
+ * each coefficient one log-space convolution. params: [sIn, sOut, W (= nodes * sOut)].
  */
-export function upLevel(this: KernelThis, below: number[][], params: number[]): number {
+export function upLevel(this: KernelThis, below: number[], params: number[]): number {
   const sIn = params[0];
   const sOut = params[1];
-  const node = Math.floor((this.thread.x + 0.5) / sOut);
-  const m = this.thread.x - node * sOut;
-  const row = this.thread.y;
-  const left = node * 2 * sIn;
+  const W = params[2];
+  const cell = this.thread.x;
+  let row = Math.floor((cell + 0.5) / W);
+  let col = cell - row * W;
+  if (col < 0) { row = row - 1; col = col + W; }
+  if (col > W - 0.5) { row = row + 1; col = col - W; }
+  let node = Math.floor((col + 0.5) / sOut);
+  let m = col - node * sOut;
+  if (m < 0) { node = node - 1; m = m + sOut; }
+  if (m > sOut - 0.5) { node = node + 1; m = m - sOut; }
+  // The level below has twice the nodes at stride sIn: row width 2 * (W / sOut) * sIn.
+  const left = row * (2 * (W / sOut) * sIn) + node * 2 * sIn;
   const right = left + sIn;
   let top = -1e30;
   for (let t1 = 0; t1 < sIn; t1++) {
     const u1 = m - t1;
     if (u1 >= 0 && u1 < sIn) {
-      top = Math.max(top, below[row][left + t1] + below[row][right + u1]);
+      top = Math.max(top, below[left + t1] + below[right + u1]);
     }
   }
   if (top < -1e29) return -1e30;
@@ -94,7 +113,7 @@ export function upLevel(this: KernelThis, below: number[][], params: number[]): 
   for (let t2 = 0; t2 < sIn; t2++) {
     const u2 = m - t2;
     if (u2 >= 0 && u2 < sIn) {
-      sum += Math.exp(below[row][left + t2] + below[row][right + u2] - top);
+      sum += Math.exp(below[left + t2] + below[right + u2] - top);
     }
   }
   return top + Math.log(sum);
@@ -103,40 +122,52 @@ export function upLevel(this: KernelThis, below: number[][], params: number[]): 
 /**
  * One level down: the complement of node c (the product of every leaf outside it) is its
  * parent's complement times its sibling, truncated to degrees 0..sC-1. The root's children
- * have the sibling alone (parentIsIdentity). params: [sC, sU, parentIsIdentity].
+ * have the sibling alone (parentIsIdentity). params: [sC, sU, parentIsIdentity, W (= nodes * sC)].
  */
-export function downLevel(this: KernelThis, parent: number[][], level: number[][], params: number[]): number {
+export function downLevel(this: KernelThis, parent: number[], level: number[], params: number[]): number {
   const sC = params[0];
   const sU = params[1];
-  const node = Math.floor((this.thread.x + 0.5) / sC);
-  const m = this.thread.x - node * sC;
-  const row = this.thread.y;
+  const W = params[3];
+  const cell = this.thread.x;
+  let row = Math.floor((cell + 0.5) / W);
+  let col = cell - row * W;
+  if (col < 0) { row = row - 1; col = col + W; }
+  if (col > W - 0.5) { row = row + 1; col = col - W; }
+  let node = Math.floor((col + 0.5) / sC);
+  let m = col - node * sC;
+  if (m < 0) { node = node - 1; m = m + sC; }
+  if (m > sC - 0.5) { node = node + 1; m = m - sC; }
+  const nodes = W / sC;
   const half = Math.floor((node + 0.5) / 2);
   const sibling = node - half * 2 < 0.5 ? node + 1 : node - 1;
-  const sib = sibling * sU;
+  const sib = row * (nodes * sU) + sibling * sU;
   if (params[2] > 0.5) {
-    return m < sU ? level[row][sib + m] : -1e30;
+    return m < sU ? level[sib + m] : -1e30;
   }
-  const par = half * sC;
+  const par = row * (nodes / 2) * sC + half * sC;
   let top = -1e30;
   for (let t3 = 0; t3 < sU; t3++) {
     if (t3 <= m) {
-      top = Math.max(top, parent[row][par + m - t3] + level[row][sib + t3]);
+      top = Math.max(top, parent[par + m - t3] + level[sib + t3]);
     }
   }
   if (top < -1e29) return -1e30;
   let sum = 0;
   for (let t4 = 0; t4 < sU; t4++) {
     if (t4 <= m) {
-      sum += Math.exp(parent[row][par + m - t4] + level[row][sib + t4] - top);
+      sum += Math.exp(parent[par + m - t4] + level[sib + t4] - top);
     }
   }
   return top + Math.log(sum);
 }
 
-/** Per-sample smooth loss tau * softplus(z). params: [k, tau]. */
-export function lossOnly(this: KernelThis, root: number[][], rows: number[][], params: number[]): number {
-  const z = rows[this.thread.x][1] + root[this.thread.x][params[0]] - root[this.thread.x][params[0] - 1];
+/**
+ * Per-sample smooth loss tau * softplus(z). params: [k, tau, sRoot].
+ */
+export function lossOnly(this: KernelThis, root: number[], rows: number[], params: number[]): number {
+  const row = this.thread.x;
+  const base = row * params[2];
+  const z = rows[row * 4 + 1] + root[base + params[0]] - root[base + params[0] - 1];
   // softplus(z) = max(z, 0) + log1p(e), e = exp(-|z|); a series where log(1 + e) would round e away.
   const e = Math.exp(-Math.abs(z));
   let sp = Math.log(1 + e);
@@ -145,26 +176,31 @@ export function lossOnly(this: KernelThis, root: number[][], rows: number[][], p
 }
 
 /**
- * Gradient row (columns 0..n-1, multiplied by the row's multiplier) and loss (column n).
- * pi_m(j) = b_j * C_j[m-1] / F[m] with C_j the complement of leaf j (its sibling times the
- * level-1 complement of its parent) and F the root: positive terms only, nothing cancels.
- * params: [n, scale, k, tau, sC, parentIsIdentity].
+ * Gradient row (columns 0..n-1, multiplied by the row's multiplier) and loss (column n), rows
+ * of width n + 1. pi_m(j) = b_j * C_j[m-1] / F[m] with C_j the complement of leaf j (its sibling
+ * times the level-1 complement of its parent) and F the root: positive terms only, nothing cancels.
+ * params: [n, scale, k, tau, sC, parentIsIdentity, sRoot, nodes at level 1].
  */
 export function gradientAndLoss(
   this: KernelThis,
-  values: number[][],
-  rows: number[][],
-  complement: number[][],
-  root: number[][],
+  values: number[],
+  rows: number[],
+  complement: number[],
+  root: number[],
   params: number[],
 ): number {
-  const j = this.thread.x;
-  const row = this.thread.y;
   const n = params[0];
+  const W = n + 1;
+  const cell = this.thread.x;
+  let row = Math.floor((cell + 0.5) / W);
+  let j = cell - row * W;
+  if (j < 0) { row = row - 1; j = j + W; }
+  if (j > W - 0.5) { row = row + 1; j = j - W; }
   const k = params[2];
-  const fk = root[row][k];
-  const fk1 = root[row][k - 1];
-  const z = rows[row][1] + fk - fk1;
+  const rootBase = row * params[6];
+  const fk = root[rootBase + k];
+  const fk1 = root[rootBase + k - 1];
+  const z = rows[row * 4 + 1] + fk - fk1;
   if (j > n - 0.5) {
     // softplus as in lossOnly.
     const e0 = Math.exp(-Math.abs(z));
@@ -179,18 +215,18 @@ export function gradientAndLoss(
     const ez = Math.exp(z);
     rho = ez / (1 + ez);
   }
-  const label = rows[row][2];
-  const scale = rows[row][3] * rho / k;
+  const label = rows[row * 4 + 2];
+  const scale = rows[row * 4 + 3] * rho / k;
   if (Math.abs(j - label) < 0.5) return -scale;
-  const shift = rows[row][0];
-  const xj = (values[row][j] - shift) * params[1];
+  const shift = rows[row * 4];
+  const xj = (values[row * n + j] - shift) * params[1];
   const bj = xj > 0 ? 0 : xj;
   const half = Math.floor((j + 0.5) / 2);
   const s = j - half * 2 < 0.5 ? j + 1 : j - 1;
   let as = 0;
   let bs = -1e30;
   if (s < n && Math.abs(s - label) > 0.5) {
-    const xs = (values[row][s] - shift) * params[1];
+    const xs = (values[row * n + s] - shift) * params[1];
     if (xs > 0) {
       as = -xs;
       bs = 0;
@@ -208,10 +244,10 @@ export function gradientAndLoss(
     p2 = k - 2 < 0.5 && k - 2 > -0.5 ? 0 : -1e30;
     p3 = k - 3 < 0.5 && k - 3 > -0.5 ? 0 : -1e30;
   } else {
-    const par = half * sC;
-    p1 = complement[row][par + k - 1];
-    if (k > 1.5) p2 = complement[row][par + k - 2];
-    if (k > 2.5) p3 = complement[row][par + k - 3];
+    const par = row * params[7] * sC + half * sC;
+    p1 = complement[par + k - 1];
+    if (k > 1.5) p2 = complement[par + k - 2];
+    if (k > 2.5) p3 = complement[par + k - 3];
   }
   // C_j[k-1] = P[k-1] a_s + P[k-2] b_s;  C_j[k-2] = P[k-2] a_s + P[k-3] b_s.
   const u1 = p1 + as;
@@ -230,3 +266,128 @@ export function gradientAndLoss(
   return scale * (piK - piK1);
 }
 
+/**
+ * Level 1 of the log-ESP tree with every log coefficient carried as an unevaluated float32 pair
+ * hi + lo (cells 2m and 2m + 1 of a node). Plain float32 cannot hold log sigma_m when it is a
+ * small difference of sums of large x (x = 3e4 and -3e4 give sigma's near 1); the pair keeps the
+ * rounding error of every sum (two-sum), so the result is accurate in absolute terms.
+ * params: [n, sOut, W (= nodes * 2 * sOut), float64Arithmetic].
+ */
+export function upFromLeavesPair(this: KernelThis, values: number[], params: number[]): number {
+  const n = params[0];
+  const sOut = params[1];
+  const W = params[2];
+  const cell = this.thread.x;
+  let row = Math.floor((cell + 0.5) / W);
+  let col = cell - row * W;
+  if (col < 0) { row = row - 1; col = col + W; }
+  if (col > W - 0.5) { row = row + 1; col = col - W; }
+  let node = Math.floor((col + 0.5) / (2 * sOut));
+  let rem = col - node * 2 * sOut;
+  if (rem < 0) { node = node - 1; rem = rem + 2 * sOut; }
+  if (rem > 2 * sOut - 0.5) { node = node + 1; rem = rem - 2 * sOut; }
+  const m = Math.floor((rem + 0.5) / 2);
+  const part = rem - m * 2;
+  const j0 = node * 2;
+  const j1 = j0 + 1;
+  let x0 = -1e30;
+  let x1 = -1e30;
+  if (j0 < n) x0 = values[row * n + j0];
+  if (j1 < n) x1 = values[row * n + j1];
+  if (m < 0.5) return 0;
+  if (m > 1.5) {
+    if (x0 < -1e29 || x1 < -1e29) return part < 0.5 ? -1e30 : 0;
+    let s2 = x0 + x1;
+    const c2 = s2 - x0;
+    let e2 = (x0 - (s2 - c2)) + (x1 - c2);
+    if (params[3] > 0.5) {
+      const big2 = s2 * 536870913;
+      const h2 = big2 - (big2 - s2);
+      e2 = (s2 - h2) + e2;
+      s2 = h2;
+    }
+    return part < 0.5 ? s2 : e2;
+  }
+  const top = Math.max(x0, x1);
+  const low = Math.min(x0, x1);
+  const l1 = Math.log(1 + Math.exp(low - top));
+  let s1 = top + l1;
+  const c1 = s1 - top;
+  let e1 = (top - (s1 - c1)) + (l1 - c1);
+  if (params[3] > 0.5) {
+    // Float64 arithmetic (gpu.js cpu mode) stores hi rounded to float32: split hi to 24 bits
+    // (Veltkamp) first and move the remainder into lo.
+    const big1 = s1 * 536870913;
+    const h1 = big1 - (big1 - s1);
+    e1 = (s1 - h1) + e1;
+    s1 = h1;
+  }
+  return part < 0.5 ? s1 : e1;
+}
+
+/**
+ * One level up of the paired log-ESP tree: each coefficient a log-space convolution whose terms
+ * are formed with two-sums, so that only their small differences from the largest one are rounded.
+ * params: [sIn, sOut, W (= nodes * 2 * sOut), float64Arithmetic].
+ */
+export function upLevelPair(this: KernelThis, below: number[], params: number[]): number {
+  const sIn = params[0];
+  const sOut = params[1];
+  const W = params[2];
+  const cell = this.thread.x;
+  let row = Math.floor((cell + 0.5) / W);
+  let col = cell - row * W;
+  if (col < 0) { row = row - 1; col = col + W; }
+  if (col > W - 0.5) { row = row + 1; col = col - W; }
+  let node = Math.floor((col + 0.5) / (2 * sOut));
+  let rem = col - node * 2 * sOut;
+  if (rem < 0) { node = node - 1; rem = rem + 2 * sOut; }
+  if (rem > 2 * sOut - 0.5) { node = node + 1; rem = rem - 2 * sOut; }
+  const m = Math.floor((rem + 0.5) / 2);
+  const part = rem - m * 2;
+  const nodes = W / (2 * sOut);
+  const left = row * (nodes * 4 * sIn) + node * 4 * sIn;
+  const right = left + 2 * sIn;
+  let top = -1e30;
+  for (let t5 = 0; t5 < sIn; t5++) {
+    const u5 = m - t5;
+    if (u5 >= 0 && u5 < sIn) {
+      top = Math.max(top, below[left + 2 * t5] + below[right + 2 * u5]);
+    }
+  }
+  if (top < -1e29) return part < 0.5 ? -1e30 : 0;
+  let sum = 0;
+  for (let t6 = 0; t6 < sIn; t6++) {
+    const u6 = m - t6;
+    if (u6 >= 0 && u6 < sIn) {
+      const ah = below[left + 2 * t6];
+      const bh = below[right + 2 * u6];
+      const s6 = ah + bh;
+      const c6 = s6 - ah;
+      const e6 = (ah - (s6 - c6)) + (bh - c6);
+      const d6 = (s6 - top) + (e6 + below[left + 2 * t6 + 1] + below[right + 2 * u6 + 1]);
+      sum += Math.exp(d6);
+    }
+  }
+  const l7 = Math.log(sum);
+  let s7 = top + l7;
+  const c7 = s7 - top;
+  let e7 = (top - (s7 - c7)) + (l7 - c7);
+  if (params[3] > 0.5) {
+    // As in upFromLeavesPair: split hi to float32 precision in float64 arithmetic.
+    const big7 = s7 * 536870913;
+    const h7 = big7 - (big7 - s7);
+    e7 = (s7 - h7) + e7;
+    s7 = h7;
+  }
+  return part < 0.5 ? s7 : e7;
+}
+
+/** Two-sum error of a + b (params [a, b]): nonzero unless the compiler folded the compensation away. */
+export function twoSumProbe(this: KernelThis, params: number[]): number {
+  const a = params[0] + this.thread.x * 0;
+  const b = params[1];
+  const s = a + b;
+  const c = s - a;
+  return (a - (s - c)) + (b - c);
+}

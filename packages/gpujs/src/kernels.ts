@@ -4,7 +4,7 @@
  * the same tree depth and degree bucket reuses them. `destroy()` frees them all.
  */
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
-import { downLevel, gradientAndLoss, lossOnly, upFromLeaves, upLevel } from './kernelSources.js';
+import { downLevel, gradientAndLoss, lossOnly, twoSumProbe, upFromLeaves, upFromLeavesPair, upLevel, upLevelPair } from './kernelSources.js';
 import type { GpujsMode } from './modes.js';
 
 type KernelFunction = (...args: never[]) => number;
@@ -13,7 +13,7 @@ type KernelFunction = (...args: never[]) => number;
 export type KernelOutput = unknown;
 
 /** The kernel roles of the loss and log-ESP computations. */
-export type KernelRole = 'upFromLeaves' | 'upLevel' | 'downLevel' | 'gradientAndLoss' | 'lossOnly';
+export type KernelRole = 'upFromLeaves' | 'upLevel' | 'downLevel' | 'gradientAndLoss' | 'lossOnly' | 'upFromLeavesPair' | 'upLevelPair' | 'twoSumProbe';
 
 const SOURCES: Record<KernelRole, KernelFunction> = {
   upFromLeaves: upFromLeaves as unknown as KernelFunction,
@@ -21,6 +21,9 @@ const SOURCES: Record<KernelRole, KernelFunction> = {
   downLevel: downLevel as unknown as KernelFunction,
   gradientAndLoss: gradientAndLoss as unknown as KernelFunction,
   lossOnly: lossOnly as unknown as KernelFunction,
+  upFromLeavesPair: upFromLeavesPair as unknown as KernelFunction,
+  upLevelPair: upLevelPair as unknown as KernelFunction,
+  twoSumProbe: twoSumProbe as unknown as KernelFunction,
 };
 
 /** Kernels that feed other kernels stay on the device; the last ones read back. */
@@ -30,6 +33,9 @@ const PIPELINED: Record<KernelRole, boolean> = {
   downLevel: true,
   gradientAndLoss: false,
   lossOnly: false,
+  upFromLeavesPair: true,
+  upLevelPair: true,
+  twoSumProbe: false,
 };
 
 /** The kernels of one gpu.js instance. */
@@ -47,7 +53,7 @@ export class KernelSet {
    * Runs the kernel of `role` for tree level `level` (its own instance, so that the outputs of
    * one computation's levels never share storage) with loops bounded by `loopBound`.
    */
-  async run(role: KernelRole, level: number, loopBound: number, output: [number] | [number, number], args: unknown[]): Promise<KernelOutput> {
+  async run(role: KernelRole, level: number, loopBound: number, output: [number], args: unknown[]): Promise<KernelOutput> {
     const key = `${role}:${level}:${loopBound}`;
     let kernel = this.kernels.get(key);
     if (kernel === undefined) {
@@ -74,17 +80,6 @@ export class KernelSet {
     for (const kernel of this.kernels.values()) kernel.destroy();
     this.kernels.clear();
   }
-}
-
-/** Reads a kernel output back as rows of numbers (textures and buffer handles via toArray). */
-export async function readRows(output: KernelOutput): Promise<ArrayLike<number>[]> {
-  let value = output;
-  if (value !== null && typeof value === 'object' && typeof (value as { toArray?: unknown }).toArray === 'function') {
-    value = await (value as { toArray(): unknown }).toArray();
-  }
-  const rows = value as ArrayLike<number>[] | ArrayLike<number>;
-  if (rows.length > 0 && typeof rows[0] === 'number') return [rows as ArrayLike<number>];
-  return Array.from(rows as ArrayLike<ArrayLike<number>>);
 }
 
 /** Reads a one-dimensional kernel output back. */

@@ -23,6 +23,7 @@ export interface GpujsModeInfo {
 
 const require = createRequire(import.meta.url);
 const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|software/i;
+const HARDWARE = /nvidia|geforce|quadro|amd|radeon|intel|apple|mali|adreno|powervr/i;
 
 /** Loads gpu.js (CommonJS) once. */
 export function loadGpuJs(): typeof import('gpu.js') & { input(value: ArrayLike<number>, size: number[]): unknown } {
@@ -48,14 +49,20 @@ function probeHeadlessGl(): GpujsModeInfo {
   if (gl === null) {
     throw new BackendUnavailableError('gpujs:headlessgl', 'gl() returned no context: headless GL needs an X server, run under `xvfb-run -a`');
   }
-  const renderer = String(gl.getParameter(gl.RENDERER));
+  // headless-gl reports itself as the renderer; the debug extension names the real one (e.g. llvmpipe).
+  const debugInfo = gl.getExtension('WEBGL_debug_renderer_info') as { UNMASKED_RENDERER_WEBGL: number } | null;
+  const renderer = String(gl.getParameter(debugInfo ? debugInfo.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
   const version = String(gl.getParameter(gl.VERSION));
   gl.getExtension('STACKGL_destroy_context')?.destroy();
   const { GPU } = loadGpuJs();
   if (!GPU.isHeadlessGLSupported) {
     throw new BackendUnavailableError('gpujs:headlessgl', 'gpu.js reports headless GL unsupported (it needs the float-texture extensions)');
   }
-  return { mode: 'headlessgl', description: `headless GL: ${renderer} (${version})`, software: SOFTWARE.test(renderer) };
+  // stack-gl hides the driver behind ANGLE; under Xvfb it is Mesa's software rasteriser. Count the
+  // renderer as hardware only when it names a GPU vendor.
+  const hardware = !SOFTWARE.test(renderer) && HARDWARE.test(renderer);
+  const display = process.env.DISPLAY ? ` on X display ${process.env.DISPLAY}` : '';
+  return { mode: 'headlessgl', description: `headless GL: ${renderer} (${version})${display}${hardware ? '' : ', driver not reported (software under Xvfb)'}`, software: !hardware };
 }
 
 /** Installs Dawn's navigator.gpu through @topk/webgpu-node and describes its adapter. */

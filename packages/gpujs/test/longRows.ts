@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreBackend, type TopKBackend } from '@topk/core';
-import { createGpujsBackend, GPUJS_MODES } from '../src/index.js';
+import { createGpujsBackend, type GpujsMode } from '../src/index.js';
 
 const core = new CoreBackend();
 
@@ -38,7 +38,9 @@ const CASES = [
   { n: 4097, k: 40, tau: Math.fround(0.1), scale: 100 },
 ];
 
-describe.each(GPUJS_MODES)('gpujs:%s on rows longer than the loop cap', (mode) => {
+/** Registers the long-row agreement tests of one mode. */
+export function describeLongRows(mode: GpujsMode): void {
+describe(`gpujs:${mode} on rows longer than the loop cap`, () => {
   let backend: TopKBackend;
   afterAll(() => backend?.dispose());
 
@@ -60,3 +62,4 @@ describe.each(GPUJS_MODES)('gpujs:%s on rows longer than the loop cap', (mode) =
     expect(maxRelDiff(got, want)).toBeLessThan(1e-5);
   }, 300_000);
 });
+}
