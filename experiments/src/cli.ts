@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command } from 'commander';
-import { PROFILES, runExperiment, type ExperimentResult } from './experiment.js';
+import { PROFILES, resultFromPartialRuns, runExperiment, type ExperimentResult, type RunRecord } from './experiment.js';
 import type { SvmImplementation } from './losses.js';
 import { renderChartSvg, renderMarkdown } from './report.js';
 
@@ -43,11 +43,15 @@ async function main(): Promise<void> {
   const options = program.parse().opts<CliOptions>();
   const profile = options.quick ? PROFILES.quick : PROFILES.full;
   let result: ExperimentResult;
+  let fromPartial = false;
   await mkdir(options.outDir, { recursive: true });
   const partialPath = join(options.cacheDir, `noise-${profile.name}.partial.json`);
   await mkdir(options.cacheDir, { recursive: true });
   if (options.fromJson !== undefined) {
-    result = JSON.parse(await readFile(options.fromJson, 'utf8')) as ExperimentResult;
+    const parsed = JSON.parse(await readFile(options.fromJson, 'utf8')) as ExperimentResult | RunRecord[];
+    // An array is the partial file of an interrupted run.
+    fromPartial = Array.isArray(parsed);
+    result = Array.isArray(parsed) ? await resultFromPartialRuns(profile, parsed, options.backend, options.cacheDir) : parsed;
   } else {
     const bar = new SingleBar(
       { format: '{bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {run}', etaBuffer: 500, noTTYOutput: true, notTTYSchedule: 20000 },
@@ -68,7 +72,9 @@ async function main(): Promise<void> {
   await mkdir(options.outDir, { recursive: true });
   const jsonPath = join(options.outDir, `${name}.json`);
   const svgPath = join(options.outDir, `${name}.svg`);
-  if (options.fromJson === undefined) await writeFile(jsonPath, `${JSON.stringify(result, null, 1)}\n`);
+  if (options.fromJson === undefined || fromPartial) {
+    await writeFile(jsonPath, `${JSON.stringify(result, null, 1)}\n`);
+  }
   await writeFile(svgPath, await renderChartSvg(result));
   await mkdir(dirname(options.docs), { recursive: true });
   const link = (path: string) => relative(dirname(options.docs), path).split('\\').join('/');

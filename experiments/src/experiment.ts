@@ -159,15 +159,36 @@ export async function runExperiment(profile: Profile, options: RunOptions): Prom
     backend: tf.getBackend(),
     startedAt,
     seconds: (performance.now() - started) / 1000,
-    dataset: {
-      classes: LANGUAGES.length,
-      groups: LANGUAGE_GROUPS.map((g) => ({ name: g.name, languages: g.codes.map((c, i) => `${g.names[i]} (${c})`) })),
-      train: dataset.train.words.length,
-      val: dataset.val.words.length,
-      test: dataset.test.words.length,
-      sharedDropped: dataset.sharedDropped,
-      candidatesPerClass: dataset.candidatesPerClass,
-    },
+    dataset: await summarizeDataset(dataset),
+    runs,
+  };
+}
+
+/** Sizes and groups of a built data set. */
+export function summarizeDataset(dataset: Dataset): DatasetSummary {
+  return {
+    classes: LANGUAGES.length,
+    groups: LANGUAGE_GROUPS.map((g) => ({ name: g.name, languages: g.codes.map((c, i) => `${g.names[i]} (${c})`) })),
+    train: dataset.train.words.length,
+    val: dataset.val.words.length,
+    test: dataset.test.words.length,
+    sharedDropped: dataset.sharedDropped,
+    candidatesPerClass: dataset.candidatesPerClass,
+  };
+}
+
+/**
+ * Rebuilds an {@link ExperimentResult} from the partial runs an interrupted experiment saved
+ * (the report then says how many of the planned runs it holds).
+ */
+export async function resultFromPartialRuns(profile: Profile, runs: RunRecord[], backend: string, cacheDir?: string): Promise<ExperimentResult> {
+  const dataset = await loadDataset(profile.dataset, cacheDir);
+  return {
+    profile,
+    backend,
+    startedAt: 'interrupted run',
+    seconds: runs.reduce((total, run) => total + run.seconds, 0),
+    dataset: await summarizeDataset(dataset),
     runs,
   };
 }
