@@ -1,0 +1,27 @@
+// Worst loss and gradient errors against @topk/core on random hard cases (scores 1e-4..1e4, tau 1e-3..1e3, ties),
+// modes smooth, auto and hard. Usage: node scripts/accuracy.mjs wasm (after npm run build).
+import { createTfjsBackend } from '../dist/index.js';
+import { CoreBackend } from '@topk/core';
+const core = new CoreBackend();
+const which = process.argv[2] ?? 'cpu';
+const be = await createTfjsBackend(which);
+let seed = 1; const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+let worstL = 0, worstG = 0, worstCase;
+const t0 = Date.now();
+for (let it = 0; it < 400; it++) {
+  const n = 2 + Math.floor(rnd() * 59), batch = 1 + Math.floor(rnd()*4);
+  const k = 1 + Math.floor(rnd() * (n - 1));
+  const tau = Math.fround(10 ** (-3 + 6 * rnd())), alpha = Math.fround([0,1,2*rnd()][Math.floor(rnd()*3)]);
+  const scale = 10 ** (-4 + 8 * rnd()); const q = [0,0,0.1,1,4][Math.floor(rnd()*5)];
+  const scores = new Float32Array(batch*n).map(() => { const v = -3 + 6*rnd(); return (q === 0 ? v : Math.round(v*q)/q) * scale; });
+  const labels = Array.from({length: batch}, () => Math.floor(rnd()*n));
+  for (const mode of ['smooth', 'auto', 'hard']) {
+  const req = { scores, shape: [batch, n], labels, k, tau, alpha, grad: true, mode };
+  const r = await core.loss({ ...req, scores: Float64Array.from(scores) });
+  const v = await be.loss(req);
+  for (let i = 0; i < batch; i++) { const e = Math.abs(v.losses[i]-r.losses[i])/Math.max(1,Math.abs(r.losses[i])); if (!(e <= worstL)) { worstL = e; worstCase = {n,k,tau,alpha,scale,q,mode, v: v.losses[i], r: r.losses[i]}; } }
+  for (let j = 0; j < batch*n; j++) { const e = Math.abs(v.grad[j]-r.grad[j]); if (!(e <= worstG)) { worstG = e; if (e > 1e-5) console.log('grad', {n,k,tau,alpha,scale,q,mode,j, v: v.grad[j], r: r.grad[j]}); } }
+  }
+}
+console.log(which, 'worst loss', worstL, worstCase, 'worst grad', worstG, 'ms', Date.now()-t0);
+process.exit(0);
