@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import {
   BackendUnavailableError,
   checkPaperBackward,
-  reduceLosses,
+  reduceLossesAndGradient,
   validateLogEspRequest,
   validateLossRequest,
   type LogEspRequest,
@@ -51,15 +51,9 @@ export class TfjsBackend implements TopKBackend {
       out.grad?.dispose();
     }
     const losses = Float64Array.from(lossData);
-    const [value, gradientScale] = reduceLosses(losses, weights, reduction);
-    if (gradData === undefined) return { losses, value };
+    if (gradData === undefined) return { losses, value: reduceLossesAndGradient(losses, weights, reduction) };
     const grad = Float32Array.from(gradData);
-    if (weights !== undefined || gradientScale !== 1) {
-      for (let i = 0; i < batch; i++) {
-        const w = (weights ? weights[i] : 1) * gradientScale;
-        for (let j = i * n; j < (i + 1) * n; j++) grad[j] *= w;
-      }
-    }
+    const value = reduceLossesAndGradient(losses, weights, reduction, grad, n);
     return { losses, value, grad };
   }
 
