@@ -5,7 +5,7 @@
  * JSON, the SVG charts and docs/benchmarks.md.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, dirname } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,7 @@ interface CliOptions {
   python: string;
   child?: string;
   childOut?: string;
+  fromJson?: string;
 }
 
 function parseArgs(argv: string[]): CliOptions {
@@ -57,6 +58,7 @@ function parseArgs(argv: string[]): CliOptions {
     .option('--vectors <file>', 'exact.json of the shared test vectors (float64 figures against exact values)')
     .addOption(new Option('--pytorch-ref <path>', 'checkout of the official PyTorch implementation (oval-group/smooth-topk) to run side by side').env('TOPK_PYTORCH_REF'))
     .addOption(new Option('--python <exe>', 'Python with torch for --pytorch-ref').env('TOPK_PYTHON').default('python3'))
+    .option('--from-json <file>', 'measure nothing: regenerate the charts and the markdown page from a saved results.json')
     .addOption(new Option('--child <backend>', 'internal: measure one isolated backend for a parent run').hideHelp())
     .addOption(new Option('--child-out <file>', 'internal: where a child writes its figures').hideHelp())
     .parse(argv);
@@ -136,10 +138,30 @@ function profileArgs(options: CliOptions): string[] {
   return args;
 }
 
+/** Writes the charts and the page of a report. */
+async function writeOutputs(report: BenchmarkReport, options: CliOptions, log: (line: string) => void): Promise<void> {
+  await mkdir(options.outDir, { recursive: true });
+  const charts = await writeCharts(report, options.outDir);
+  log(`Wrote ${charts.length} charts in ${relative(process.cwd(), options.outDir) || options.outDir}`);
+  if (options.markdown !== false) {
+    const markdownPath = resolve(options.markdown);
+    const assetDir = relative(dirname(markdownPath), options.outDir) || '.';
+    await writeFile(markdownPath, `${renderMarkdown(report, charts, assetDir, options.jsonName)}\n`);
+    log(`Wrote ${relative(process.cwd(), markdownPath) || markdownPath}`);
+  }
+}
+
+/** `--from-json`: the charts and the page of a saved run, nothing measured. */
+async function regenerate(options: CliOptions): Promise<void> {
+  const report = JSON.parse(await readFile(options.fromJson!, 'utf8')) as BenchmarkReport;
+  await writeOutputs(report, options, (line) => console.log(line));
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv);
   const profile = chooseProfile(options);
   if (options.child) return childMain(options, profile);
+  if (options.fromJson) return regenerate(options);
   const started = Date.now();
   const loadAtStart = Math.round(loadavg()[0] * 100) / 100;
   const command = `node benchmarks/dist/main.js ${process.argv.slice(2).join(' ')}`.trim();
@@ -247,17 +269,11 @@ async function main(): Promise<void> {
   await mkdir(options.outDir, { recursive: true });
   const jsonPath = join(options.outDir, options.jsonName);
   await writeFile(jsonPath, `${JSON.stringify(report, null, 1)}\n`);
-  const charts = await writeCharts(report, options.outDir);
   log('');
   log(terminalSummary(report));
   log('');
-  log(`Wrote ${relative(process.cwd(), jsonPath) || jsonPath} and ${charts.length} charts in ${relative(process.cwd(), options.outDir) || options.outDir}`);
-  if (options.markdown !== false) {
-    const markdownPath = resolve(options.markdown);
-    const assetDir = relative(dirname(markdownPath), options.outDir) || '.';
-    await writeFile(markdownPath, `${renderMarkdown(report, charts, assetDir, options.jsonName)}\n`);
-    log(`Wrote ${relative(process.cwd(), markdownPath) || markdownPath}`);
-  }
+  log(`Wrote ${relative(process.cwd(), jsonPath) || jsonPath}`);
+  await writeOutputs(report, options, log);
   log(`Done in ${report.durationSeconds.toFixed(0)} s.`);
 }
 

@@ -14,6 +14,11 @@ function sci(x: number | null): string {
   return x.toExponential(1);
 }
 
+/** Three significant digits without exponents (1180, not 1.18e+3). */
+function ms(x: number): string {
+  return x >= 100 ? x.toFixed(0) : x.toPrecision(3);
+}
+
 function pct(x: number): string {
   return x === 0 ? '0' : `${Math.round(x * 100)}%`;
 }
@@ -58,6 +63,13 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
     lines.push('');
   }
   lines.push('## Targets (foundation issue)', '');
+  if (Math.max(m.loadAverage.start, m.loadAverage.end) > m.cores) {
+    lines.push(
+      `> Caveat: this run shared the machine with other work (load average ${m.loadAverage.start} to ${m.loadAverage.end} on ${m.cores} cores), so every time here is inflated, and unevenly: ` +
+        'PyTorch appeared to lose more to the contention than the JavaScript backends did. Ratios between backends, and above all the ratio to PyTorch, are indicative only: rerun on an idle machine before relying on them.',
+      '',
+    );
+  }
   lines.push(table(['target', 'measured', 'met'], report.targets.map((t) => [t.target, t.measured, t.met === null ? 'not measured' : t.met ? 'yes' : 'no'])));
   lines.push('');
   lines.push('## Which backend is fastest (this run)', '');
@@ -67,7 +79,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   for (const n of s.ns) {
     const ranked = all.filter((r) => r.op === 'forward+backward' && r.n === n && r.k === headK).sort((a, b) => a.medianMs - b.medianMs);
     if (ranked.length === 0) continue;
-    headRows.push([String(n), ranked.map((r) => `${r.backend} ${r.medianMs.toPrecision(3)} ms`).join(', ')]);
+    headRows.push([String(n), ranked.map((r) => `${r.backend} ${ms(r.medianMs)} ms`).join(', ')]);
   }
   lines.push(`Forward+backward at k = ${headK}, batch ${s.batch}, fastest first (backends missing at a size were skipped there, see below):`, '');
   lines.push(table(['n', 'backends by median time'], headRows));
@@ -105,7 +117,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
       key.backend, String(key.n), String(key.k),
       ...algorithmColumns.map((algorithm) => {
         const r = of(algorithm);
-        return r ? `${r.medianMs.toPrecision(3)}${r.reps < 2 ? ' (1x)' : ''}` : '-';
+        return r ? `${ms(r.medianMs)}${r.reps < 2 ? ' (1x)' : ''}` : '-';
       }),
       exact && paper ? (paper.medianMs / exact.medianMs).toFixed(2) : '-',
     ];
