@@ -266,12 +266,12 @@ export class GpujsBackend implements TopKBackend {
       const count = Math.min(chunk, rows - r0);
       let level = await kernels.run('upFromLeavesPair', 1, 16, [count * nodes[1] * 2 * strides[1]], [
         this.matrixArgument(values, r0, count, n),
-        new Float32Array([n, strides[1], nodes[1] * 2 * strides[1], float64]),
+        new Float32Array([n, strides[1], nodes[1] * 2 * strides[1], float64, 1]),
       ]);
       for (let l = 2; l <= depth; l++) {
         level = await kernels.run('upLevelPair', l, loopBound, [count * nodes[l] * 2 * strides[l]], [
           level,
-          new Float32Array([strides[l - 1], strides[l], nodes[l] * 2 * strides[l], float64]),
+          new Float32Array([strides[l - 1], strides[l], nodes[l] * 2 * strides[l], float64, 1]),
         ]);
       }
       const root = await readVector(level);
@@ -292,7 +292,7 @@ export class GpujsBackend implements TopKBackend {
    */
   async twoSumError(): Promise<number> {
     return this.serialize(async () => {
-      const out = await readVector(await this.live().run('twoSumProbe', 0, 16, [1], [new Float32Array([1e8, 1])]));
+      const out = await readVector(await this.live().run('twoSumProbe', 0, 16, [1], [new Float32Array([1e8, 1, 1])]));
       return out[0];
     });
   }

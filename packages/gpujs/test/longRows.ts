@@ -54,6 +54,17 @@ describe(`gpujs:${mode} on rows longer than the loop cap`, () => {
     expect(maxAbsDiff(got.grad!, want.grad!)).toBeLessThan(1e-5);
   }, 300_000);
 
+  it('log-ESP where sigma is a small difference of huge sums (+-3e4 entries): compensated, within 1e-5 of core', async () => {
+    backend ??= await createGpujsBackend(mode);
+    // log sigma_45 = log 3: every term of the sum carries +3e4 and -3e4 (float32 spacing 0.002 there).
+    const x = new Float32Array(47);
+    x[15] = x[20] = x[25] = -30000;
+    x[37] = 30000;
+    const got = await backend.logEsp({ x, shape: [1, 47], K: 46 });
+    const want = await core.logEsp({ x, shape: [1, 47], K: 46 });
+    expect(maxRelDiff(got, want)).toBeLessThan(1e-5);
+  }, 300_000);
+
   it('log-ESP of a row of 5000 entries, K = 12, within 1e-5 (relative) of core', async () => {
     backend ??= await createGpujsBackend(mode);
     const x = Float64Array.from(scoresOf(1, 5000, 3, 7));
