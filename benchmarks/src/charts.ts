@@ -62,7 +62,8 @@ export async function writeCharts(report: BenchmarkReport, dir: string): Promise
         x: { field: 'n', type: 'quantitative', scale: logScale, title: 'n (classes)' },
         y: { field: 'ms', type: 'quantitative', scale: logScale, title: 'median time (ms)' },
         color: { field: 'backend', type: 'nominal' },
-        strokeDash: { field: 'series', type: 'nominal', title: 'operation' },
+        strokeDash: { field: 'series', type: 'nominal', legend: null },
+        shape: { field: 'series', type: 'nominal', title: 'operation' },
       },
     },
   });
@@ -80,7 +81,8 @@ export async function writeCharts(report: BenchmarkReport, dir: string): Promise
         x: { field: 'k', type: 'quantitative', scale: logScale, title: 'k' },
         y: { field: 'ms', type: 'quantitative', scale: logScale, title: 'median time (ms)' },
         color: { field: 'backend', type: 'nominal' },
-        strokeDash: { field: 'op', type: 'nominal', title: 'operation' },
+        strokeDash: { field: 'op', type: 'nominal', legend: null },
+        shape: { field: 'op', type: 'nominal', title: 'operation' },
       },
     },
   });

@@ -87,10 +87,10 @@ export function chartSpec(result: ExperimentResult): TopLevelSpec {
       },
       layer: [
         { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: 'test accuracy (%)', scale: { zero: false } } } },
-        { mark: { type: 'errorbar', ticks: true }, encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
+        { mark: { type: 'errorbar', ticks: true }, encoding: { y: { field: 'min', type: 'quantitative', title: 'test accuracy (%)' }, y2: { field: 'max' } } },
       ],
     },
-    config: { font: 'sans-serif' },
+    config: { font: 'sans-serif', legend: { labelLimit: 400 } },
   } as TopLevelSpec;
 }
 
