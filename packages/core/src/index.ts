@@ -5,7 +5,7 @@
 export * from './backend.js';
 export * from './errors.js';
 export * from './validate.js';
-export { reduceLosses, reduceLossesAndGradient } from './reduction.js';
+export { reduceLossesAndGradient } from './reduction.js';
 export { logAddExp, logSumExp, softplus, sigmoid, logBinomial } from './logspace.js';
 export * from './esp/index.js';
 export { topkSvmLoss } from './loss/topkSvm.js';

@@ -35,14 +35,3 @@ export function reduceLossesAndGradient(
   }
   return divisor > 0 ? total / divisor : 0;
 }
-
-/**
- * Weights `losses` in place and returns `[value, gradientScale]`.
- * @deprecated Use {@link reduceLossesAndGradient}, which also scales the gradient safely.
- */
-export function reduceLosses(losses: Matrix, weights: Float64Array | undefined, reduction: Reduction): [number, number] {
-  let weightSum = 0;
-  for (let i = 0; i < losses.length; i++) weightSum += weights ? weights[i] : 1;
-  const value = reduceLossesAndGradient(losses, weights, reduction);
-  return [value, reduction === 'mean' ? (weightSum > 0 ? 1 / weightSum : 0) : 1];
-}

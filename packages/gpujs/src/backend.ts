@@ -13,7 +13,7 @@ import {
   checkPaperBackward,
   hardTopkRow,
   paperGradientRow,
-  reduceLosses,
+  reduceLossesAndGradient,
   usesHardLoss,
   validateLogEspRequest,
   validateLossRequest,
@@ -113,7 +113,7 @@ export class GpujsBackend implements TopKBackend {
     const { k, tau, alpha, mode, backward, labels } = options;
     const scores = Float32Array.from(request.scores);
     // The gradient scale of the reduction depends on the weights only: fold it in on the device.
-    const gradientScale = reduction === 'mean' ? meanScale(weights, batch) : 1;
+    const divisor = reduction === 'mean' ? weightSum(weights, batch) : 1;
 
     const hardRows = new Uint8Array(batch);
     const scratch = new Float64Array(k + 2);
@@ -134,7 +134,8 @@ export class GpujsBackend implements TopKBackend {
       // z = alpha/tau + log sigma_k - log sigma_{k-1} - x_y, x_y = (s_y - c) / (k tau).
       rowValues[i * ROW_FIELDS + 1] = (alpha * k - (scores[offset + y] - c)) / (k * tau);
       rowValues[i * ROW_FIELDS + 2] = y;
-      rowValues[i * ROW_FIELDS + 3] = (weights ? weights[i] : 1) * gradientScale;
+      // Divide rather than multiply by 1 / divisor: a subnormal sum of weights would overflow.
+      rowValues[i * ROW_FIELDS + 3] = divisor > 0 ? (weights ? weights[i] : 1) / divisor : 0;
     }
 
     // Float64 losses: the weights multiply them in place, and tiny weights would flush to 0 in float32.
@@ -162,7 +163,7 @@ export class GpujsBackend implements TopKBackend {
         for (let j = 0; j < n; j++) grad[offset + j] = row64![j] * w;
       }
     }
-    const [value] = reduceLosses(losses, weights, reduction);
+    const value = reduceLossesAndGradient(losses, weights, reduction);
     return grad === null ? { losses, value } : { losses, value, grad };
   }
 
@@ -298,10 +299,10 @@ export class GpujsBackend implements TopKBackend {
   }
 }
 
-/** The gradient factor of the mean reduction: 1 / sum of weights (0 when they sum to 0). */
-function meanScale(weights: Float64Array | undefined, batch: number): number {
-  if (weights === undefined) return 1 / batch;
+/** Sum of the per-sample weights (the batch size without weights): the divisor of the mean. */
+function weightSum(weights: Float64Array | undefined, batch: number): number {
+  if (weights === undefined) return batch;
   let sum = 0;
   for (let i = 0; i < batch; i++) sum += weights[i];
-  return sum > 0 ? 1 / sum : 0;
+  return sum;
 }
