@@ -115,12 +115,43 @@ export function smoothTopkRow(
   return allLogRow(scores, offset, shift, scale, y, tau, alpha, ws, grad, gradOffset);
 }
 
-/** Summation algorithm step kept for the backward: prefix row t+1 = row t * (1 + e t), rows of k+1. */
-function appendPrefixRow(prefix: Float64Array, t: number, k: number, e: number): void {
+/**
+ * One summation-algorithm step for tail entry t: in place on S, or, when the backward needs
+ * the prefixes, as prefix row t+1 = row t * (1 + e t) (rows of k+1).
+ */
+function addTailEntry(S: Float64Array, prefix: Float64Array, storePrefix: boolean, t: number, k: number, e: number): void {
+  if (!storePrefix) {
+    for (let m = Math.min(k, t + 1); m >= 1; m--) S[m] += e * S[m - 1];
+    return;
+  }
   const from = t * (k + 1);
   const to = from + k + 1;
   prefix[to] = 1;
   for (let m = 1; m <= k; m++) prefix[to + m] = prefix[from + m] + e * prefix[from + m - 1];
+}
+
+/**
+ * Gradient entries of log-space entries x[i] (scores index[i]): rho/k (pi_k - pi_{k-1}) with
+ * pi_m = exp(x + log [t^{m-1}] without_i - log sigma_m), from {@link logExclusion}'s terms.
+ */
+function writeLogSpaceGradient(
+  x: ArrayLike<number>,
+  index: Int32Array,
+  count: number,
+  terms: Float64Array,
+  nd: number,
+  k: number,
+  logSk: number,
+  logSk1: number,
+  rhoOverK: number,
+  grad: Float64Array,
+  gradOffset: number,
+): void {
+  for (let i = 0; i < count; i++) {
+    const piK = Math.exp(x[i] + terms[i * nd] - logSk);
+    const piK1 = k >= 2 ? Math.exp(x[i] + terms[i * nd + 1] - logSk1) : 0;
+    grad[gradOffset + index[i]] = rhoOverK * (piK - piK1);
+  }
 }
 
 /** Coefficients below this are treated as possibly underflowed. */
@@ -194,8 +225,7 @@ function fastRow(
     tailIndex[tailLength] = j;
     tailE[tailLength] = e;
     if (fused) {
-      if (storePrefix) appendPrefixRow(prefix, tailLength, k, e);
-      else for (let m = Math.min(k, tailLength + 1); m >= 1; m--) S[m] += e * S[m - 1];
+      addTailEntry(S, prefix, storePrefix, tailLength, k, e);
     } else {
       mass += e;
     }
@@ -207,9 +237,7 @@ function fastRow(
     const beta = Math.min(k, TAIL_LOG_LIMIT) / mass;
     logBeta = Math.log(beta);
     for (let t = 0; t < tailLength; t++) {
-      const e = (tailE[t] *= beta);
-      if (storePrefix) appendPrefixRow(prefix, t, k, e);
-      else for (let m = Math.min(k, t + 1); m >= 1; m--) S[m] += e * S[m - 1];
+      addTailEntry(S, prefix, storePrefix, t, k, (tailE[t] *= beta));
     }
   }
   if (storePrefix) S.set(prefix.subarray(tailLength * (k + 1), (tailLength + 1) * (k + 1)));
@@ -226,12 +254,7 @@ function fastRow(
   if (grad === null) return loss;
 
   const rhoOverK = sigmoid(z) / k;
-  const nd = degrees.length;
-  for (let i = 0; i < h; i++) {
-    const piK = Math.exp(headX[i] + headTerms[i * nd] - logSk);
-    const piK1 = k >= 2 ? Math.exp(headX[i] + headTerms[i * nd + 1] - logSk1) : 0;
-    grad[gradOffset + headIndex[i]] = rhoOverK * (piK - piK1);
-  }
+  writeLogSpaceGradient(headX, headIndex, h, headTerms, degrees.length, k, logSk, logSk1, rhoOverK, grad, gradOffset);
   // Tail: pi_m(j) = e'_j * sum_t prefix_j[t] G_m[t], G_m the adjoint of the suffix products
   // seeded with W_m[r] = exp(logHead_{m-1-r} - (r+1) log beta - log sigma_m). The gradient needs
   // pi_k - pi_{k-1} only, and the adjoint recursion is linear, so D = G_k - G_{k-1} is carried
@@ -288,12 +311,7 @@ export function allLogRow(
   const loss = tau * softplus(z);
   if (grad === null) return loss;
   const rhoOverK = sigmoid(z) / k;
-  const nd = degrees.length;
-  for (let i = 0; i < m; i++) {
-    const piK = Math.exp(x[i] + terms[i * nd] - logSk);
-    const piK1 = k >= 2 ? Math.exp(x[i] + terms[i * nd + 1] - logSk1) : 0;
-    grad[gradOffset + index[i]] = rhoOverK * (piK - piK1);
-  }
+  writeLogSpaceGradient(x, index, m, terms, degrees.length, k, logSk, logSk1, rhoOverK, grad, gradOffset);
   grad[gradOffset + y] = -rhoOverK;
   return loss;
 }
