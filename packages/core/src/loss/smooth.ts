@@ -17,6 +17,7 @@
 import { ExclusionWorkspace, logExclusion } from './exclusion.js';
 import { kthLargest } from '../select.js';
 import { sigmoid, softplus } from '../logspace.js';
+import { type TailKernels, tailKernels } from './tailKernels.js';
 
 /** Tail coefficients are kept below e^TAIL_LOG_LIMIT (float64 overflows past e^709). */
 const TAIL_LOG_LIMIT = 600;
@@ -37,6 +38,10 @@ export class SmoothTopkWorkspace {
   readonly headOnly: Float64Array;
   readonly headTerms: Float64Array;
   readonly Gk: Float64Array;
+  readonly tail: TailKernels;
+  /** Head length and tail sum of the last {@link splitHeadAndTail}. */
+  headLength = 0;
+  tailMass = 0;
   readonly headExclusion: ExclusionWorkspace;
   readonly degrees: readonly number[];
   /** log((n - 1) / r) for r = 1..k: terms of the bound log sigma_r(v) <= r log(sum v) - log r!. */
@@ -49,13 +54,14 @@ export class SmoothTopkWorkspace {
     this.headX = new Float64Array(k);
     this.tailIndex = new Int32Array(n);
     this.tailE = new Float64Array(n);
-    this.prefix = new Float64Array(n * (k + 1));
+    this.prefix = new Float64Array(n * (k - 1));
     this.S = new Float64Array(k + 1);
     this.base = new Float64Array(k + 1);
     this.full = new Float64Array(k + 1);
     this.headOnly = new Float64Array(k + 1);
     this.headTerms = new Float64Array(2 * k);
     this.Gk = new Float64Array(k + 1);
+    this.tail = tailKernels(k);
     this.headExclusion = new ExclusionWorkspace(k, k);
     this.degrees = k >= 2 ? [k - 1, k - 2] : [k - 1];
     this.logRatio = new Float64Array(k + 1);
@@ -116,21 +122,6 @@ export function smoothTopkRow(
 }
 
 /**
- * One summation-algorithm step for tail entry t: in place on S, or, when the backward needs
- * the prefixes, as prefix row t+1 = row t * (1 + e t) (rows of k+1).
- */
-function addTailEntry(S: Float64Array, prefix: Float64Array, storePrefix: boolean, t: number, k: number, e: number): void {
-  if (!storePrefix) {
-    for (let m = Math.min(k, t + 1); m >= 1; m--) S[m] += e * S[m - 1];
-    return;
-  }
-  const from = t * (k + 1);
-  const to = from + k + 1;
-  prefix[to] = 1;
-  for (let m = 1; m <= k; m++) prefix[to + m] = prefix[from + m] + e * prefix[from + m - 1];
-}
-
-/**
  * Gradient entries of log-space entries x[i] (scores index[i]): rho/k (pi_k - pi_{k-1}) with
  * pi_m = exp(x + log [t^{m-1}] without_i - log sigma_m), from {@link logExclusion}'s terms.
  */
@@ -186,6 +177,43 @@ function rowFinite(v: Float64Array, offset: number, n: number): boolean {
   return true;
 }
 
+/**
+ * Splits the row into head (x > headFrom, kept as x) and tail (kept as e^x), excluding y:
+ * returns the tail length and sets `ws.headLength` and `ws.tailMass` (the sum of the tail).
+ * Its own function so that V8 optimises the long loop on its own: in fastRow, on-stack
+ * replacement of this loop was seen to deoptimise on every row.
+ */
+function splitHeadAndTail(
+  scores: ArrayLike<number>,
+  offset: number,
+  y: number,
+  shift: number,
+  scale: number,
+  headFrom: number,
+  ws: SmoothTopkWorkspace,
+): number {
+  const { n, headIndex, headX, tailIndex, tailE } = ws;
+  let h = 0;
+  let tailLength = 0;
+  let mass = 0;
+  for (let j = 0; j < n; j++) {
+    if (j === y) continue;
+    const x = (scores[offset + j] - shift) * scale;
+    if (x > headFrom) {
+      headIndex[h] = j;
+      headX[h++] = x;
+      continue;
+    }
+    const e = Math.exp(x);
+    tailIndex[tailLength] = j;
+    tailE[tailLength++] = e;
+    mass += e;
+  }
+  ws.headLength = h;
+  ws.tailMass = mass;
+  return tailLength;
+}
+
 function fastRow(
   scores: ArrayLike<number>,
   offset: number,
@@ -199,48 +227,21 @@ function fastRow(
   grad: Float64Array | null,
   gradOffset: number,
 ): number {
-  const { n, k, headIndex, headX, tailIndex, tailE, prefix, S, base, full, headOnly, headTerms, Gk, degrees } = ws;
-  const storePrefix = grad !== null;
-  S.fill(0);
-  S[0] = 1;
-  if (storePrefix) prefix.set(S);
-  let h = 0;
-  let tailLength = 0;
-  let mass = 0;
+  const { k, headIndex, headX, tailIndex, tailE, prefix, S, base, full, headOnly, headTerms, Gk, degrees, tail } = ws;
   // When products of up to k entries stay far inside the float64 range, every entry goes to the
   // linear-space tail; otherwise the entries with x > 0 form the log-space head.
   const headFrom = xMax * k <= LINEAR_SPREAD_LIMIT ? Infinity : 0;
-  // One pass: split into head and tail, and, when no rescaling is needed, run the summation
-  // algorithm on the tail as it comes.
-  const fused = ws.unscaledTailSafe(Math.min(xMax, headFrom));
-  for (let j = 0; j < n; j++) {
-    if (j === y) continue;
-    const x = (scores[offset + j] - shift) * scale;
-    if (x > headFrom) {
-      headIndex[h] = j;
-      headX[h++] = x;
-      continue;
-    }
-    const e = Math.exp(x);
-    tailIndex[tailLength] = j;
-    tailE[tailLength] = e;
-    if (fused) {
-      addTailEntry(S, prefix, storePrefix, tailLength, k, e);
-    } else {
-      mass += e;
-    }
-    tailLength++;
-  }
+  const tailLength = splitHeadAndTail(scores, offset, y, shift, scale, headFrom, ws);
+  const h = ws.headLength;
   let logBeta = 0;
-  if (!fused) {
+  if (!ws.unscaledTailSafe(Math.min(xMax, headFrom))) {
     // Rescale so that beta * mass = min(k, 600): then sigma_r <= min(k,600)^r / r! <= e^600.
-    const beta = Math.min(k, TAIL_LOG_LIMIT) / mass;
+    const beta = Math.min(k, TAIL_LOG_LIMIT) / ws.tailMass;
     logBeta = Math.log(beta);
-    for (let t = 0; t < tailLength; t++) {
-      addTailEntry(S, prefix, storePrefix, t, k, (tailE[t] *= beta));
-    }
+    for (let t = 0; t < tailLength; t++) tailE[t] *= beta;
   }
-  if (storePrefix) S.set(prefix.subarray(tailLength * (k + 1), (tailLength + 1) * (k + 1)));
+  if (grad === null) tail.forward(tailE, tailLength, S);
+  else tail.forwardWithPrefix(tailE, tailLength, S, prefix);
   for (let r = 0; r <= k; r++) base[r] = Math.log(S[r]) - r * logBeta;
 
   // Head in log space, on top of the tail polynomial.
@@ -265,20 +266,7 @@ function fastRow(
     const wk1 = r < k - 1 ? Math.exp(headOnly[k - 2 - r] - (r + 1) * logBeta - logSk1) : 0;
     D[r] = wk - wk1;
   }
-  D[k] = 0;
-  for (let t = tailLength - 1; t >= 0; t--) {
-    const e = tailE[t];
-    const p = t * (k + 1);
-    let d = 0;
-    let dm = D[0];
-    for (let m = 0; m < k; m++) {
-      const next = D[m + 1];
-      d += prefix[p + m] * dm;
-      D[m] = dm + e * next;
-      dm = next;
-    }
-    grad[gradOffset + tailIndex[t]] = rhoOverK * e * d;
-  }
+  tail.backward(tailE, tailLength, prefix, D, rhoOverK, tailIndex, grad, gradOffset);
   grad[gradOffset + y] = -rhoOverK;
   return loss;
 }
