@@ -1,34 +1,15 @@
 /**
- * Truncated products of many degree-1 polynomials, as batched TF.js tensor operations: the
- * divide-and-conquer algorithm of MATH.md, one tree level per step (depth log2 n), no loops
- * over rows or classes in JavaScript.
- *
- * Layout: a level is `[degree + 1, nodes, batch]` (degree-major), and node i is paired with node
- * i + nodes/2 (the product is commutative, so any pairing is a valid tree). Every split is then
- * a contiguous slice and every product a large element-wise or matrix operation, which is what
- * the wasm and WebGPU backends run fast.
- *
- * Two variants:
- * - linear space ({@link linearProductTree}, {@link linearProductTreeAdjoint}): every factor
- *   `a + b t` has coefficients in [0, 1], so every coefficient is a sum of products of
- *   non-negative numbers and float32 keeps a small relative error (no cancellation). The
- *   adjoint (reverse-mode derivative) walks the tree back down with products only.
- * - log space ({@link logProductTree}): log-sum-exp convolutions, for `logEsp` on arbitrary inputs.
+ * The log-space product tree (for `logEsp` on arbitrary inputs): the divide-and-conquer
+ * algorithm of MATH.md with log-sum-exp convolutions, one tree level per step (depth log2 n),
+ * values carried as compensated hi + lo pairs. Layout: a level's coefficient r is a flat
+ * `[nodes * batch]` tensor (node-major), node i paired with node i + nodes/2, so every split is
+ * a contiguous slice and every operation element-wise on equal shapes.
+ * (The linear-space tree of the loss is in linearTree.ts.)
  */
 import * as tf from '@tensorflow/tfjs';
 
 /** Stand-in for log(0) inside log-space trees (finite: WebGPU shaders may not honour infinities). */
 export const LOG_ZERO = -1e30;
-
-/**
- * One tree level: coefficient r of every node is `coefficients[r]`, a flat `[nodes * batch]`
- * tensor (node-major). Node i is paired with node i + nodes/2, so each split is a contiguous slice
- * and every product an element-wise operation on equal shapes, the fastest kind on wasm and WebGPU.
- */
-export interface TreeLevel {
-  readonly coefficients: tf.Tensor1D[];
-  readonly nodes: number;
-}
 
 /** Smallest power of two >= n. */
 export function nextPowerOfTwo(n: number): number {
@@ -41,72 +22,6 @@ export function nextPowerOfTwo(n: number): number {
 function halves(t: tf.Tensor1D): [tf.Tensor1D, tf.Tensor1D] {
   const h = t.size / 2;
   return [tf.slice(t, 0, h), tf.slice(t, h, h)];
-}
-
-/** Inputs per addN: WebGPU's compatibility level allows few storage buffers per shader. */
-const ADD_N_MAX = 4;
-
-/** Sum of a non-empty list of equal-shape tensors (addN in groups of at most ADD_N_MAX). */
-function sumOf(terms: tf.Tensor1D[]): tf.Tensor1D {
-  if (terms.length === 1) return terms[0];
-  if (terms.length <= ADD_N_MAX) return tf.addN(terms) as tf.Tensor1D;
-  const groups: tf.Tensor1D[] = [];
-  for (let i = 0; i < terms.length; i += ADD_N_MAX) groups.push(sumOf(terms.slice(i, i + ADD_N_MAX)));
-  return sumOf(groups);
-}
-
-/**
- * All levels of the product tree of the factors `a[i] + b[i] t` (`a`, `b`: flat
- * `[nodes * batch]`, node-major, nodes a power of two), each product truncated at degree `K >= 1`.
- * Level 0 is the leaves; the last level has one node: coefficients 0..K, each `[batch]`.
- */
-export function linearProductTree(a: tf.Tensor1D, b: tf.Tensor1D, nodes: number, K: number): TreeLevel[] {
-  const levels: TreeLevel[] = [{ coefficients: [a, b], nodes }];
-  let current = levels[0];
-  while (current.nodes > 1) {
-    const d = current.coefficients.length - 1;
-    const D = Math.min(2 * d, K);
-    const parts = current.coefficients.map(halves);
-    const next: tf.Tensor1D[] = [];
-    for (let r = 0; r <= D; r++) {
-      const terms: tf.Tensor1D[] = [];
-      for (let p = Math.max(0, r - d); p <= Math.min(r, d); p++) terms.push(tf.mul(parts[p][0], parts[r - p][1]));
-      next.push(sumOf(terms));
-    }
-    current = { coefficients: next, nodes: current.nodes / 2 };
-    levels.push(current);
-  }
-  return levels;
-}
-
-/**
- * Reverse-mode derivative of {@link linearProductTree}: given `rootAdjoint[r]` (`[batch]` each,
- * r = 0..K), the derivative of some function with respect to the root's coefficient r, returns
- * the derivatives with respect to every leaf's `a` and `b` (flat, like the leaves). A child's
- * adjoint is the correlation of its parent's adjoint with its sibling's coefficients.
- * Call inside `tf.tidy`.
- */
-export function linearProductTreeAdjoint(levels: readonly TreeLevel[], rootAdjoint: tf.Tensor1D[]): [tf.Tensor1D, tf.Tensor1D] {
-  let adjoint = rootAdjoint;
-  for (let l = levels.length - 1; l >= 1; l--) {
-    const children = levels[l - 1].coefficients;
-    const d = children.length - 1;
-    const D = adjoint.length - 1;
-    const parts = children.map(halves);
-    const next: tf.Tensor1D[] = [];
-    for (let p = 0; p <= d; p++) {
-      // d parent[r] / d left[p] = right[r - p]; d parent[r] / d right[p] = left[r - p].
-      const leftTerms: tf.Tensor1D[] = [];
-      const rightTerms: tf.Tensor1D[] = [];
-      for (let q = 0; q <= d && p + q <= D; q++) {
-        leftTerms.push(tf.mul(adjoint[p + q], parts[q][1]));
-        rightTerms.push(tf.mul(adjoint[p + q], parts[q][0]));
-      }
-      next.push(tf.concat([sumOf(leftTerms), sumOf(rightTerms)]));
-    }
-    adjoint = next;
-  }
-  return [adjoint[0], adjoint[1]];
 }
 
 /**

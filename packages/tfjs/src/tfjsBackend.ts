@@ -14,6 +14,7 @@ import {
 import { TFJS_BACKEND_NAMES, loadBestTfjsBackend, loadTfjsBackend, useTfBackend, type LoadedTfjsBackend, type TfjsBackendName } from './loadBackend.js';
 import { logEspPairTensors, topkLossTensors } from './topkLossTensors.js';
 import { LOG_ZERO } from './productTree.js';
+import { disposeTreeConstants } from './linearTree.js';
 
 /** A {@link TopKBackend} on one TF.js backend; its name is `tfjs:<backend>`. */
 export class TfjsBackend implements TopKBackend {
@@ -75,8 +76,12 @@ export class TfjsBackend implements TopKBackend {
     }
   }
 
-  /** Nothing to free per instance: TF.js backends are process-wide and stay registered. */
+  /**
+   * Frees the constant matrices cached for this TF.js backend (made again if another object
+   * computes on it). TF.js backends themselves are process-wide and stay registered.
+   */
   dispose(): void {
+    if (!this.disposed) disposeTreeConstants(this.tfjs.tfName);
     this.disposed = true;
   }
 

@@ -15,7 +15,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackwardScheme, LossMode } from '@topk/core';
-import { LOG_ZERO, linearProductTree, linearProductTreeAdjoint, logProductTree, nextPowerOfTwo } from './productTree.js';
+import { LOG_ZERO, logProductTree, nextPowerOfTwo } from './productTree.js';
+import { linearProductTree, linearProductTreeAdjoint } from './linearTree.js';
 import { paperSeriesTerms } from '@topk/core';
 
 /** Most negative finite float32: masks the label out of top-k searches. */
@@ -56,11 +57,13 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
   const { k, tau, alpha, mode, grad } = options;
   const [, n] = scores.shape;
   return tf.tidy(() => {
-    const isLabel = indicator(labels, n);
-    const { values: topValues, indices: topIndices } = tf.topk(tf.add(scores, tf.mul(tf.cast(isLabel, 'float32'), MASKED)), k);
+    const intLabels = tf.cast(labels, 'int32') as tf.Tensor1D;
+    const label = oneHotFloat(intLabels, n);
+    // The label is masked out of the top-k search by adding MASKED to its score.
+    const { values: topValues, indices: topIndices } = tf.topk(tf.add(scores, tf.mul(label, MASKED)), k);
     const kth = tf.slice(topValues, [0, k - 1], [-1, 1]);
     const kthIndex = tf.slice(topIndices, [0, k - 1], [-1, 1]);
-    const labelScore = tf.sum(tf.mul(scores, tf.cast(isLabel, 'float32')), 1, true);
+    const labelScore = tf.sum(tf.mul(scores, label), 1, true);
     // numerator = alpha k - (s_y - c): the subtraction s_y - c is exact where it matters (Sterbenz).
     const [alphaHi, alphaLo] = splitAlphaK(alpha, k);
     const numerator = tf.add(tf.sub(alphaHi, tf.sub(labelScore, kth)), alphaLo);
@@ -69,10 +72,10 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
     let hard: { losses: tf.Tensor; grad?: tf.Tensor } | undefined;
     if (mode !== 'hard') {
       smooth = options.backward === 'paper' && grad
-        ? { losses: smoothTopk(scores, isLabel, kth, numerator, options, false).losses, grad: paperGradient(scores, isLabel, labelScore, options) }
-        : smoothTopk(scores, isLabel, kth, numerator, options, grad);
+        ? { losses: smoothTopk(scores, label, kth, numerator, options, false).losses, grad: paperGradient(scores, tf.cast(label, 'bool') as tf.Tensor2D, labelScore, options) }
+        : smoothTopk(scores, label, kth, numerator, options, grad);
     }
-    if (mode !== 'smooth') hard = hardTopk(isLabel, kthIndex, numerator, k, n, grad);
+    if (mode !== 'smooth') hard = hardTopk(label, kthIndex, numerator, k, n, grad);
     if (mode === 'smooth') return result(smooth!);
     if (mode === 'hard') return result(hard!);
     // The official switch: hard where s_[k] - s_[k+1] >= k tau ln(1000) (all scores).
@@ -112,20 +115,41 @@ export function indicator(index: tf.Tensor1D, n: number): tf.Tensor2D {
   return tf.cast(tf.oneHot(tf.cast(index, 'int32') as tf.Tensor1D, n), 'bool') as tf.Tensor2D;
 }
 
+/**
+ * `[rows, n]` float32, 1 at column `index[i]` (int32) of row i. TF.js 4.22's kernels disagree on
+ * the way there: wasm's OneHot writes int32 whatever dtype is asked for (so it is cast), and on
+ * WebGPU an int32 -> float32 cast of a oneHot keeps the int32 dtype (so float32 is asked for).
+ */
+function oneHotFloat(index: tf.Tensor1D, n: number): tf.Tensor2D {
+  return (tf.getBackend() === 'wasm' ? tf.cast(tf.oneHot(index, n), 'float32') : tf.oneHot(index, n, 1, 0, 'float32')) as tf.Tensor2D;
+}
+
 /** Hard loss max(0, alpha + (c - s_y)/k) and its subgradient (+1/k at the k-th entry, -1/k at y). */
-function hardTopk(isLabel: tf.Tensor2D, kthIndex: tf.Tensor, numerator: tf.Tensor, k: number, n: number, grad: boolean) {
+function hardTopk(label: tf.Tensor2D, kthIndex: tf.Tensor, numerator: tf.Tensor, k: number, n: number, grad: boolean) {
   const losses = tf.relu(tf.div(numerator, k));
   if (!grad) return { losses };
-  const active = tf.cast(tf.greater(losses, 0), 'float32');
-  const atKth = tf.cast(indicator(kthIndex.reshape([-1]) as tf.Tensor1D, n), 'float32');
-  const g = tf.mul(tf.sub(atKth, tf.cast(isLabel, 'float32')), tf.mul(active, 1 / k));
-  return { losses, grad: g };
+  const activeOverK = tf.div(tf.step(losses), k); // 1/k where the loss is positive
+  const atKth = oneHotFloat(kthIndex.reshape([-1]) as tf.Tensor1D, n);
+  return { losses, grad: tf.mul(tf.sub(atKth, label), activeOverK) };
+}
+
+/** Stand-in for -infinity before an exponential: exp(-1e4) is 0 in float32, and finite on every backend. */
+const EXP_ZERO = -1e4;
+
+/**
+ * exp(z) of each row of z (`[batch, width]`) whose maximum is 0, divided by the row's sum of
+ * exp(z) (the softmax), and that scale, 1 / sum, as `[batch, 1]` (the softmax at the maximum).
+ * On wasm, TF.js's softmax has a vectorised exponential and is several times faster than tf.exp.
+ */
+function scaledExp(z: tf.Tensor2D): { values: tf.Tensor2D; scale: tf.Tensor2D } {
+  const values = tf.softmax(z) as tf.Tensor2D;
+  return { values, scale: tf.max(values, 1, true) as tf.Tensor2D };
 }
 
 /** The smooth loss by the factored linear-space tree; its exact gradient by the tree's adjoint. */
 function smoothTopk(
   scores: tf.Tensor2D,
-  isLabel: tf.Tensor2D,
+  label: tf.Tensor2D,
   kth: tf.Tensor,
   numerator: tf.Tensor,
   options: TensorLossOptions,
@@ -134,37 +158,33 @@ function smoothTopk(
   const { k, tau } = options;
   const [batch, n] = scores.shape;
   const kTau = Math.fround(k * tau);
-  const notLabel = tf.sub(1, tf.cast(isLabel, 'float32'));
-  // x = 0 at the label, whose factor becomes 1 + 0 t below.
-  const x = tf.mul(tf.div(tf.sub(scores, kth), kTau), notLabel);
-  const isHead = tf.greater(x, 0);
-  // Head factor u + t (u = exp(-x)), tail factor 1 + e t (e = exp(x)); the label's factor is 1.
-  const a = tf.exp(tf.neg(tf.relu(x)));
-  const e = tf.mul(tf.exp(tf.neg(tf.relu(tf.neg(x)))), notLabel);
+  const width = nextPowerOfTwo(n);
+  // x = 0 at the label, whose factor is 1 + 0 t.
+  const x = tf.mul(tf.div(tf.sub(scores, kth), kTau), tf.sub(1, label));
+  const isHead = tf.step(x); // 1 where x > 0
   // For k > n/2 the reversed polynomial t^n P(1/t) = prod (e_j + a_j t) needs far fewer degrees:
   // coefficients n - k and n - k + 1 instead of k and k - 1.
   const reversed = n - k + 1 < k;
   const mK = reversed ? n - k : k;
   const mK1 = reversed ? n - k + 1 : k - 1;
   const K = Math.max(mK, mK1);
-  const low = reversed ? e : a;
-  const highUnscaled = reversed ? a : e;
-  // Rescale t so that the coefficients stay in float32 range; the mass is >= K (the head, the
-  // entries tied with c, and in reverse the tail and label, contribute 1 each), so beta <= 1.
-  const beta = tf.div(Math.min(K, MASS_CAP), tf.sum(highUnscaled, 1, true));
-  const high = tf.mul(highUnscaled, beta);
-  const width = nextPowerOfTwo(n);
-  // Leaves, node-major [width * batch] (see productTree.ts); padding factors are 1 + 0 t.
-  let lowT: tf.Tensor = tf.transpose(low);
-  let highT: tf.Tensor = tf.transpose(high);
-  if (width > n) {
-    lowT = tf.concat([lowT, tf.ones([width - n, batch])], 0);
-    highT = tf.concat([highT, tf.zeros([width - n, batch])], 0);
-  }
-  const levels = linearProductTree(lowT.reshape([-1]), highT.reshape([-1]), width, K);
-  const root = levels[levels.length - 1].coefficients;
-  const qK = root[mK].reshape([batch, 1]);
-  const qK1 = root[mK1].reshape([batch, 1]);
+  // Head factor u + t (u = exp(-x)), tail factor 1 + e t (e = exp(x), 0 at the label). Padding to
+  // the tree's width adds factors 1 + 0 t. Each row of log u and of log e has maximum 0 (the k-th
+  // entry), so both come out of a softmax: a = u or e (the low coefficient) divided by its row's
+  // scale, and the high coefficient scaled to mass min(K, MASS_CAP) (so coefficients of degree r stay
+  // below e^MASS_CAP; the mass before scaling is >= K, so beta <= 1).
+  const logU = tf.neg(tf.relu(x));
+  const logE = tf.sub(tf.neg(tf.relu(tf.neg(x))), tf.mul(label, -EXP_ZERO));
+  const pad = (z: tf.Tensor, value: number) => (width > n ? tf.pad(z, [[0, 0], [0, width - n]], value) : z) as tf.Tensor2D;
+  const lowExp = scaledExp(pad(reversed ? logE : logU, 0));
+  const highExp = scaledExp(pad(reversed ? logU : logE, EXP_ZERO));
+  const low = tf.div(lowExp.values, lowExp.scale);
+  const mass = Math.min(K, MASS_CAP);
+  const high = tf.mul(highExp.values, mass);
+  const beta = tf.mul(highExp.scale, mass); // t is rescaled by beta
+  const tree = linearProductTree(low as tf.Tensor2D, high as tf.Tensor2D, K);
+  const qK = tf.slice(tree.root, [0, mK], [batch, 1]);
+  const qK1 = tf.slice(tree.root, [0, mK1], [batch, 1]);
   // sigma_k / sigma_{k-1} = (qK / qK1) / beta, or (qK / qK1) * beta reversed.
   const logRatio = tf.log(reversed ? tf.div(tf.mul(qK, beta), qK1) : tf.div(qK, tf.mul(qK1, beta)));
   // w = tau z = alpha + tau log(sigma_k / sigma_{k-1}) - (s_y - c)/k
@@ -176,17 +196,16 @@ function smoothTopk(
 
   // d z / d (root coefficients): 1/c_k at degree k, -1/c_{k-1} at k-1 (beta held fixed: z does not depend on it).
   const rhoOverK = tf.div(tf.sigmoid(z), k);
-  const zero = tf.zeros([batch]) as tf.Tensor1D;
-  const rootAdjoint = root.map(() => zero);
-  rootAdjoint[mK1] = tf.neg(tf.div(rhoOverK, qK1)).reshape([batch]);
-  rootAdjoint[mK] = tf.div(rhoOverK, qK).reshape([batch]);
-  const [adjointLow, adjointHigh] = linearProductTreeAdjoint(levels, rootAdjoint);
-  const leafLow = tf.transpose(tf.slice(adjointLow, 0, n * batch).reshape([n, batch]));
-  const leafHigh = tf.transpose(tf.slice(adjointHigh, 0, n * batch).reshape([n, batch]));
+  const degrees = tree.root.shape[1];
+  const unit = (m: number) => tf.tensor2d(Float32Array.from({ length: degrees }, (_, r) => (r === m ? 1 : 0)), [1, degrees]);
+  const rootAdjoint = tf.sub(tf.mul(tf.div(rhoOverK, qK), unit(mK)), tf.mul(tf.div(rhoOverK, qK1), unit(mK1))) as tf.Tensor2D;
+  const [adjointLow, adjointHigh] = linearProductTreeAdjoint(tree, rootAdjoint);
   // Only a = exp(-x) (head) and e = exp(x) (tail) depend on x: da/dx = -a, de/dx = e.
-  const [aLeaf, aAdjoint, eLeaf, eAdjoint] = reversed ? [high, leafHigh, low, leafLow] : [low, leafLow, high, leafHigh];
-  const g = tf.mul(tf.where(isHead, tf.neg(tf.mul(aLeaf, aAdjoint)), tf.mul(eLeaf, eAdjoint)), notLabel);
-  return { losses, grad: tf.sub(g, tf.mul(tf.sub(1, notLabel), rhoOverK)) };
+  const [aLeaf, aAdjoint, eLeaf, eAdjoint] = reversed ? [high, adjointHigh, low, adjointLow] : [low, adjointLow, high, adjointHigh];
+  const head = pad(isHead, 0);
+  const g = tf.sub(tf.mul(tf.mul(eLeaf, eAdjoint), tf.sub(1, head)), tf.mul(tf.mul(aLeaf, aAdjoint), head));
+  const gn = width > n ? tf.slice(g, [0, 0], [batch, n]) : g;
+  return { losses, grad: tf.sub(gn, tf.mul(label, rhoOverK)) };
 }
 
 /**

@@ -1,0 +1,208 @@
+/**
+ * The truncated product of many factors `a_i + b_i t` with coefficients in [0, 1] (the loss's
+ * factored polynomial), and its adjoint (reverse-mode derivative), as batched TF.js operations:
+ * the divide-and-conquer algorithm of MATH.md, one tree level per step (depth log2 n).
+ *
+ * Every coefficient is a sum of products of non-negative numbers, so float32 keeps a small
+ * relative error (no cancellation); the adjoint uses products only as well.
+ *
+ * Two layouts, chosen for what TF.js runs fast (on wasm every operation costs tens of
+ * microseconds whatever its size, slices copy their whole input, and matMul is fast only with a
+ * constant right operand):
+ * - shallow levels (many nodes): each coefficient is its own `[batch, nodes]` tensor, node i is
+ *   paired with node i + nodes/2, so each split is a slice and each product an element-wise
+ *   operation on equal shapes;
+ * - deep levels (at most {@link DEEP_NODES} nodes, small tensors where the number of operations
+ *   dominates): one `[pairs, 2 (d + 1)]` tensor per level, siblings on one row, and the truncated
+ *   convolution as `(X E_L) * (X E_R)` summed by `S`, with constant 0/1 matrices that pick each
+ *   product's two factors and add the products of equal degree: four operations a level.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Node count from which the deep (matrix) layout is used by default. */
+export const DEEP_NODES = 64;
+
+/** Inputs per addN: WebGPU's compatibility level allows few storage buffers per shader. */
+const ADD_N_MAX = 4;
+
+/** A shallow level: coefficient r of every node is `coefficients[r]`, `[batch, nodes]`. */
+interface ShallowLevel {
+  readonly coefficients: tf.Tensor2D[];
+  /** Each coefficient's two halves (node i and node i + nodes/2), kept for the adjoint. */
+  readonly halves: [tf.Tensor2D, tf.Tensor2D][];
+}
+
+/** A deep level: the children side by side, `[pairs, 2 (d + 1)]`, and each product's two factors. */
+interface DeepLevel {
+  readonly children: tf.Tensor2D;
+  readonly leftFactors: tf.Tensor2D;
+  readonly rightFactors: tf.Tensor2D;
+  readonly d: number;
+  readonly D: number;
+}
+
+/** The forward pass of {@link linearProductTree}, kept for {@link linearProductTreeAdjoint}. */
+export interface LinearTree {
+  readonly shallow: readonly ShallowLevel[];
+  readonly deep: readonly DeepLevel[];
+  /** Degree of the coefficients entering the deep levels, and their node count. */
+  readonly deepInput: { readonly d: number; readonly nodes: number };
+  /** Coefficients 0..K' of the product, `[batch, K' + 1]`. */
+  readonly root: tf.Tensor2D;
+}
+
+/** Constant matrices, per TF.js backend (a tensor belongs to the backend that made it). */
+const constants = new Map<string, tf.Tensor2D>();
+
+/**
+ * A constant `[rows, cols]` matrix with the given entries, made once per TF.js backend and kept
+ * outside any `tf.tidy` until {@link disposeTreeConstants}. `name` must identify the entries.
+ */
+function constantMatrix(name: string, rows: number, cols: number, entry: (r: number, c: number) => number): tf.Tensor2D {
+  const key = `${tf.getBackend()}/${name}`;
+  let matrix = constants.get(key);
+  if (matrix === undefined || matrix.isDisposed) {
+    const data = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) data[r * cols + c] = entry(r, c);
+    matrix = tf.keep(tf.tensor2d(data, [rows, cols]));
+    constants.set(key, matrix);
+  }
+  return matrix;
+}
+
+/** Frees the cached constant matrices of one TF.js backend (of all when omitted); they are made again when needed. */
+export function disposeTreeConstants(tfBackendName?: string): void {
+  for (const [key, matrix] of constants) {
+    if (tfBackendName === undefined || key.startsWith(`${tfBackendName}/`)) {
+      matrix.dispose();
+      constants.delete(key);
+    }
+  }
+}
+
+/** The products `left[p] right[q]` of a truncated convolution: p, q <= d and p + q <= D. */
+function convolutionTerms(d: number, D: number): [number, number][] {
+  const terms: [number, number][] = [];
+  for (let p = 0; p <= d; p++) for (let q = 0; q <= d && p + q <= D; q++) terms.push([p, q]);
+  return terms;
+}
+
+/**
+ * `[2 (d + 1), terms]`: column t picks factor `side` (0 left, 1 right) of product t from a row of
+ * siblings; transposed, `[terms, 2 (d + 1)]`. (Transposed copies are cached because wasm's matMul
+ * is slow with transposeB.)
+ */
+function factorPicker(d: number, D: number, side: 0 | 1, transposed = false): tf.Tensor2D {
+  const terms = convolutionTerms(d, D);
+  const picks = (row: number, t: number) => (row === side * (d + 1) + terms[t][side] ? 1 : 0);
+  return transposed
+    ? constantMatrix(`pickT${side},${d},${D}`, terms.length, 2 * (d + 1), (t, row) => picks(row, t))
+    : constantMatrix(`pick${side},${d},${D}`, 2 * (d + 1), terms.length, picks);
+}
+
+/** `[terms, D + 1]`: adds the products of equal degree p + q; transposed, `[D + 1, terms]`. */
+function degreeSummer(d: number, D: number, transposed = false): tf.Tensor2D {
+  const terms = convolutionTerms(d, D);
+  const adds = (t: number, r: number) => (terms[t][0] + terms[t][1] === r ? 1 : 0);
+  return transposed
+    ? constantMatrix(`sumT${d},${D}`, D + 1, terms.length, (r, t) => adds(t, r))
+    : constantMatrix(`sum${d},${D}`, terms.length, D + 1, adds);
+}
+
+/** Sum of a non-empty list of equal-shape tensors (addN in groups of at most ADD_N_MAX). */
+function sumOf<T extends tf.Tensor>(terms: T[]): T {
+  if (terms.length === 1) return terms[0];
+  if (terms.length <= ADD_N_MAX) return tf.addN(terms) as T;
+  const groups: T[] = [];
+  for (let i = 0; i < terms.length; i += ADD_N_MAX) groups.push(sumOf(terms.slice(i, i + ADD_N_MAX)));
+  return sumOf(groups);
+}
+
+/** The first and second halves of the last axis of `[batch, nodes]`. */
+function columnHalves(t: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  const [batch, nodes] = t.shape;
+  return [tf.slice(t, [0, 0], [batch, nodes / 2]), tf.slice(t, [0, nodes / 2], [batch, nodes / 2])];
+}
+
+/**
+ * The product tree of the factors `a[., i] + b[., i] t` (`a`, `b`: `[batch, nodes]`, nodes a power
+ * of two), each product truncated at degree `K >= 1`; levels with at most `deepNodes` nodes use
+ * the deep layout. Call inside `tf.tidy`.
+ */
+export function linearProductTree(a: tf.Tensor2D, b: tf.Tensor2D, K: number, deepNodes = DEEP_NODES): LinearTree {
+  const [batch] = a.shape;
+  let nodes = a.shape[1];
+  let coefficients = [a, b];
+  const shallow: ShallowLevel[] = [];
+  while (nodes > deepNodes) {
+    const d = coefficients.length - 1;
+    const D = Math.min(2 * d, K);
+    const halves = coefficients.map(columnHalves);
+    shallow.push({ coefficients, halves });
+    const next: tf.Tensor2D[] = [];
+    for (let r = 0; r <= D; r++) {
+      const terms: tf.Tensor2D[] = [];
+      for (let p = Math.max(0, r - d); p <= Math.min(r, d); p++) terms.push(tf.mul(halves[p][0], halves[r - p][1]));
+      next.push(sumOf(terms));
+    }
+    coefficients = next;
+    nodes /= 2;
+  }
+  const deepInput = { d: coefficients.length - 1, nodes };
+  // [batch, nodes, d + 1]; adjacent nodes are siblings from here on (any pairing is a valid tree).
+  let x = tf.transpose(tf.stack(coefficients), [1, 2, 0]).reshape([batch * nodes, coefficients.length]) as tf.Tensor2D;
+  const deep: DeepLevel[] = [];
+  let d = deepInput.d;
+  for (; nodes > 1; nodes /= 2) {
+    const D = Math.min(2 * d, K);
+    const children = x.reshape([(batch * nodes) / 2, 2 * (d + 1)]) as tf.Tensor2D;
+    const leftFactors = tf.matMul(children, factorPicker(d, D, 0));
+    const rightFactors = tf.matMul(children, factorPicker(d, D, 1));
+    deep.push({ children, leftFactors: leftFactors as tf.Tensor2D, rightFactors: rightFactors as tf.Tensor2D, d, D });
+    x = tf.matMul(tf.mul(leftFactors, rightFactors) as tf.Tensor2D, degreeSummer(d, D));
+    d = D;
+  }
+  return { shallow, deep, deepInput, root: x };
+}
+
+/**
+ * Reverse-mode derivative of {@link linearProductTree}: given `rootAdjoint` (`[batch, K' + 1]`, the
+ * derivative of some function with respect to each root coefficient), the derivatives with respect
+ * to the leaves' `a` and `b` (each `[batch, nodes]`). Call inside `tf.tidy`.
+ */
+export function linearProductTreeAdjoint(tree: LinearTree, rootAdjoint: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+  let g = rootAdjoint;
+  for (let l = tree.deep.length - 1; l >= 0; l--) {
+    const { children, leftFactors, rightFactors, d, D } = tree.deep[l];
+    const products = tf.matMul(g, degreeSummer(d, D, true));
+    // Each factor's adjoint is the product's adjoint times the other factor, gathered back by E^T.
+    const siblings = tf.add(
+      tf.matMul(tf.mul(products, rightFactors), factorPicker(d, D, 0, true)),
+      tf.matMul(tf.mul(products, leftFactors), factorPicker(d, D, 1, true)),
+    );
+    g = siblings.reshape([children.shape[0] * 2, d + 1]) as tf.Tensor2D;
+  }
+  // Back to one [batch, nodes] tensor per coefficient.
+  const { d, nodes } = tree.deepInput;
+  const batch = g.shape[0] / nodes;
+  const byCoefficient = tf.transpose(g.reshape([batch, nodes, d + 1]), [2, 0, 1]);
+  let adjoint = tf.unstack(byCoefficient) as tf.Tensor2D[];
+  for (let l = tree.shallow.length - 1; l >= 0; l--) {
+    const { coefficients, halves } = tree.shallow[l];
+    const d = coefficients.length - 1;
+    const D = adjoint.length - 1;
+    const [, h] = halves[0][0].shape;
+    // d parent[r] / d left[p] = right[r - p] and d parent[r] / d right[p] = left[r - p]: both
+    // children's adjoints are the parent's adjoint times the children with halves swapped.
+    const swapped = halves.map(([left, right]) => tf.concat([right, left], 1).reshape([batch, 2, h]));
+    const parent = adjoint.map((p) => p.reshape([batch, 1, h]));
+    const next: tf.Tensor2D[] = [];
+    for (let p = 0; p <= d; p++) {
+      const terms: tf.Tensor[] = [];
+      for (let q = 0; q <= d && p + q <= D; q++) terms.push(tf.mul(parent[p + q], swapped[q]));
+      next.push(sumOf(terms).reshape([batch, 2 * h]) as tf.Tensor2D);
+    }
+    adjoint = next;
+  }
+  return [adjoint[0], adjoint[1]];
+}
