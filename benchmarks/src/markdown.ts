@@ -47,7 +47,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   );
   lines.push('## Running it', '');
   lines.push(
-    '- `npm run bench`: the default profile (batch 256, n in {100, 1000, 10000, 100000}, k in {1, 2, 5, 10, 50}, k = 100 on core too), under 20 minutes on a 2-core machine; configurations that would take too long on slow backends are skipped with the reason printed.',
+    '- `npm run bench`: the default profile (batch 256, n in {100, 1000, 10000, 100000}, k in {1, 2, 5, 10, 50}, k = 20 and 100 on core too), under 20 minutes on a 2-core machine; configurations that would take too long on slow backends are skipped with the reason printed.',
     '- `npm run bench:quick`: the quick profile (n in {100, 1000}, k in {1, 5}), under 2 minutes; CI runs it.',
     '- Options (after `node benchmarks/dist/main.js`): `--batch N`, `--backends core,tfjs:wasm,...`, `--out-dir DIR`, `--markdown FILE`, `--no-markdown`, `--vectors exact.json`, and `--pytorch-ref PATH --python /usr/bin/python3` to run the official PyTorch implementation from a checkout at PATH on the same inputs in the same run (`benchmarks/python/official_driver.py` imports `topk` from that checkout; nothing of it is copied here). Environment variables `TOPK_PYTORCH_REF` and `TOPK_PYTHON` do the same for `npm run bench`.',
     '- gpu.js `headlessgl` needs an X display: run under `xvfb-run -a`, e.g. `xvfb-run -a npm run bench`. On a machine with a GPU see [benchmarks/gpu/README.md](../benchmarks/gpu/README.md).',

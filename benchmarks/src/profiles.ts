@@ -61,7 +61,7 @@ export const PROFILES: Record<Profile['name'], Profile> = {
     stabilityBatch: 16, stabilityN: 100, stabilityK: 5, stabilityBudgetMs: 10000,
   },
   default: {
-    name: 'default', batch: 256, ns: [100, 1000, 10000, 100000], ks: [1, 2, 5, 10, 50], coreExtraKs: [100], warmup: 1, reps: 7, warmupMinMs: 300,
+    name: 'default', batch: 256, ns: [100, 1000, 10000, 100000], ks: [1, 2, 5, 10, 50], coreExtraKs: [20, 100], warmup: 1, reps: 7, warmupMinMs: 300,
     maxRunMs: 6000, coreMaxRunMs: 15000, configBudgetMs: 5000, backendBudgetMs: 60000, coreBudgetMs: 180000, algorithmBudgetMs: 12000,
     algorithmNs: [1000, 10000], algorithmKs: [5, 50], taus: TAUS, scales: SCALES,
     stabilityBatch: 16, stabilityN: 100, stabilityK: 5, stabilityBudgetMs: 15000,
