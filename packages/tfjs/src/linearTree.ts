@@ -18,12 +18,13 @@
  *   product's two factors and add the products of equal degree: four operations a level.
  */
 import * as tf from '@tensorflow/tfjs';
+import { sliceColumns } from './sliceColumns.js';
 
 /** Node count from which the deep (matrix) layout is used by default. */
 export const DEEP_NODES = 64;
 
-/** Inputs per addN: WebGPU's compatibility level allows few storage buffers per shader. */
-const ADD_N_MAX = 4;
+/** Inputs per addN on WebGPU, whose compatibility level allows few storage buffers per shader. */
+const WEBGPU_ADD_N_MAX = 4;
 
 /** A shallow level: coefficient r of every node is `coefficients[r]`, `[batch, nodes]`. */
 interface ShallowLevel {
@@ -109,19 +110,20 @@ function degreeSummer(d: number, D: number, transposed = false): tf.Tensor2D {
     : constantMatrix(`sum${d},${D}`, terms.length, D + 1, adds);
 }
 
-/** Sum of a non-empty list of equal-shape tensors (addN in groups of at most ADD_N_MAX). */
-function sumOf<T extends tf.Tensor>(terms: T[]): T {
+/** Sum of a non-empty list of equal-shape tensors (one addN, in groups of four on WebGPU). */
+function sumOf<T extends tf.Tensor>(terms: T[], groupSize = tf.getBackend() === 'webgpu' ? WEBGPU_ADD_N_MAX : Infinity): T {
   if (terms.length === 1) return terms[0];
-  if (terms.length <= ADD_N_MAX) return tf.addN(terms) as T;
+  if (terms.length <= groupSize) return tf.addN(terms) as T;
   const groups: T[] = [];
-  for (let i = 0; i < terms.length; i += ADD_N_MAX) groups.push(sumOf(terms.slice(i, i + ADD_N_MAX)));
-  return sumOf(groups);
+  for (let i = 0; i < terms.length; i += groupSize) groups.push(sumOf(terms.slice(i, i + groupSize), groupSize));
+  return sumOf(groups, groupSize);
 }
 
 /** The first and second halves of the last axis of `[batch, nodes]`. */
 function columnHalves(t: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-  const [batch, nodes] = t.shape;
-  return [tf.slice(t, [0, 0], [batch, nodes / 2]), tf.slice(t, [0, nodes / 2], [batch, nodes / 2])];
+  const h = t.shape[1] / 2;
+  const [left, right] = sliceColumns(t, [[0, h], [h, h]]);
+  return [left, right];
 }
 
 /**
@@ -185,8 +187,9 @@ export function linearProductTreeAdjoint(tree: LinearTree, rootAdjoint: tf.Tenso
   // Back to one [batch, nodes] tensor per coefficient.
   const { d, nodes } = tree.deepInput;
   const batch = g.shape[0] / nodes;
-  const byCoefficient = tf.transpose(g.reshape([batch, nodes, d + 1]), [2, 0, 1]);
-  let adjoint = tf.unstack(byCoefficient) as tf.Tensor2D[];
+  const byCoefficient = tf.transpose(g.reshape([batch, nodes, d + 1]), [2, 0, 1]).reshape([1, (d + 1) * batch * nodes]) as tf.Tensor2D;
+  const blocks = Array.from({ length: d + 1 }, (_, p) => [p * batch * nodes, batch * nodes] as const);
+  let adjoint = sliceColumns(byCoefficient, blocks).map((t) => t.reshape([batch, nodes]) as tf.Tensor2D);
   for (let l = tree.shallow.length - 1; l >= 0; l--) {
     const { coefficients, halves } = tree.shallow[l];
     const d = coefficients.length - 1;

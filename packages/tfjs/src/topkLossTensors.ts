@@ -17,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackwardScheme, LossMode } from '@topk/core';
 import { LOG_ZERO, logProductTree, nextPowerOfTwo } from './productTree.js';
 import { linearProductTree, linearProductTreeAdjoint } from './linearTree.js';
+import { sliceColumns } from './sliceColumns.js';
 import { paperSeriesTerms } from '@topk/core';
 
 /** Most negative finite float32: masks the label out of top-k searches. */
@@ -62,7 +63,6 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
     // The label is masked out of the top-k search by adding MASKED to its score.
     const { values: topValues, indices: topIndices } = tf.topk(tf.add(scores, tf.mul(label, MASKED)), k);
     const kth = tf.slice(topValues, [0, k - 1], [-1, 1]);
-    const kthIndex = tf.slice(topIndices, [0, k - 1], [-1, 1]);
     const labelScore = tf.sum(tf.mul(scores, label), 1, true);
     // numerator = alpha k - (s_y - c): the subtraction s_y - c is exact where it matters (Sterbenz).
     const [alphaHi, alphaLo] = splitAlphaK(alpha, k);
@@ -75,7 +75,7 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
         ? { losses: smoothTopk(scores, label, kth, numerator, options, false).losses, grad: paperGradient(scores, tf.cast(label, 'bool') as tf.Tensor2D, labelScore, options) }
         : smoothTopk(scores, label, kth, numerator, options, grad);
     }
-    if (mode !== 'smooth') hard = hardTopk(label, kthIndex, numerator, k, n, grad);
+    if (mode !== 'smooth') hard = hardTopk(label, tf.slice(topIndices, [0, k - 1], [-1, 1]), numerator, k, n, grad);
     if (mode === 'smooth') return result(smooth!);
     if (mode === 'hard') return result(hard!);
     // The official switch: hard where s_[k] - s_[k+1] >= k tau ln(1000) (all scores).
@@ -96,8 +96,9 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
  */
 function log1pSmall(u: tf.Tensor): tf.Tensor {
   // u (1 - u/2 + u^2/3 - ... - u^6/7) by Horner's rule; the first omitted term is below u^8/8 < 1e-10 u.
+  const minusU = tf.neg(u);
   let series: tf.Tensor = tf.scalar(1 / 7);
-  for (let j = 6; j >= 1; j--) series = tf.add(tf.mul(tf.neg(u), series), 1 / j);
+  for (let j = 6; j >= 1; j--) series = tf.add(tf.mul(minusU, series), 1 / j);
   return tf.where(tf.less(u, 0.0625), tf.mul(u, series), tf.log(tf.add(u, 1)));
 }
 
@@ -159,25 +160,28 @@ function smoothTopk(
   const [batch, n] = scores.shape;
   const kTau = Math.fround(k * tau);
   const width = nextPowerOfTwo(n);
-  // x = 0 at the label, whose factor is 1 + 0 t.
-  const x = tf.mul(tf.div(tf.sub(scores, kth), kTau), tf.sub(1, label));
-  const isHead = tf.step(x); // 1 where x > 0
   // For k > n/2 the reversed polynomial t^n P(1/t) = prod (e_j + a_j t) needs far fewer degrees:
   // coefficients n - k and n - k + 1 instead of k and k - 1.
   const reversed = n - k + 1 < k;
   const mK = reversed ? n - k : k;
   const mK1 = reversed ? n - k + 1 : k - 1;
   const K = Math.max(mK, mK1);
-  // Head factor u + t (u = exp(-x)), tail factor 1 + e t (e = exp(x), 0 at the label). Padding to
-  // the tree's width adds factors 1 + 0 t. Each row of log u and of log e has maximum 0 (the k-th
-  // entry), so both come out of a softmax: a = u or e (the low coefficient) divided by its row's
-  // scale, and the high coefficient scaled to mass min(K, MASS_CAP) (so coefficients of degree r stay
-  // below e^MASS_CAP; the mass before scaling is >= K, so beta <= 1).
+  // x = (s - c) / (k tau), but EXP_ZERO at the label (a = 1, e = 0: its factor is 1 + 0 t, or t
+  // reversed), and padded to the tree's width with factors 1 + 0 t (x = EXP_ZERO, or -EXP_ZERO
+  // reversed, where the roles of a and e swap).
+  const shifted = tf.mul(tf.div(tf.sub(scores, kth), kTau), tf.sub(1, label));
+  const unpadded = tf.add(shifted, tf.mul(label, EXP_ZERO));
+  const x = (width > n ? tf.pad(unpadded, [[0, 0], [0, width - n]], reversed ? -EXP_ZERO : EXP_ZERO) : unpadded) as tf.Tensor2D;
+  const isHead = tf.step(x); // 1 where x > 0
+  // Head factor u + t (u = exp(-x)), tail factor 1 + e t (e = exp(x)). Each row of log u and of
+  // log e has maximum 0 (at the k-th entry), so both come out of a softmax: the low coefficient
+  // (u or e, 1 or below) is the softmax divided by its row's scale, and the high coefficient is
+  // the softmax scaled to mass min(K, MASS_CAP), so that coefficients of degree r stay below
+  // e^MASS_CAP (the mass before scaling is >= K, so beta <= 1).
   const logU = tf.neg(tf.relu(x));
-  const logE = tf.sub(tf.neg(tf.relu(tf.neg(x))), tf.mul(label, -EXP_ZERO));
-  const pad = (z: tf.Tensor, value: number) => (width > n ? tf.pad(z, [[0, 0], [0, width - n]], value) : z) as tf.Tensor2D;
-  const lowExp = scaledExp(pad(reversed ? logE : logU, 0));
-  const highExp = scaledExp(pad(reversed ? logU : logE, EXP_ZERO));
+  const logE = tf.neg(tf.relu(tf.neg(x)));
+  const lowExp = scaledExp(reversed ? logE : logU);
+  const highExp = scaledExp(reversed ? logU : logE);
   const low = tf.div(lowExp.values, lowExp.scale);
   const mass = Math.min(K, MASS_CAP);
   const high = tf.mul(highExp.values, mass);
@@ -202,9 +206,8 @@ function smoothTopk(
   const [adjointLow, adjointHigh] = linearProductTreeAdjoint(tree, rootAdjoint);
   // Only a = exp(-x) (head) and e = exp(x) (tail) depend on x: da/dx = -a, de/dx = e.
   const [aLeaf, aAdjoint, eLeaf, eAdjoint] = reversed ? [high, adjointHigh, low, adjointLow] : [low, adjointLow, high, adjointHigh];
-  const head = pad(isHead, 0);
-  const g = tf.sub(tf.mul(tf.mul(eLeaf, eAdjoint), tf.sub(1, head)), tf.mul(tf.mul(aLeaf, aAdjoint), head));
-  const gn = width > n ? tf.slice(g, [0, 0], [batch, n]) : g;
+  const g = tf.sub(tf.mul(tf.mul(eLeaf, eAdjoint), tf.sub(1, isHead)), tf.mul(tf.mul(aLeaf, aAdjoint), isHead));
+  const gn = width > n ? sliceColumns(g as tf.Tensor2D, [[0, n]])[0] : g;
   return { losses, grad: tf.sub(gn, tf.mul(label, rhoOverK)) };
 }
 
