@@ -27,7 +27,8 @@ import type { GPU } from 'gpu.js';
 import { KernelSet, readVector, type KernelOutput } from './kernels.js';
 import { loadGpuJs, type GpujsMode, type GpujsModeInfo } from './modes.js';
 import { rowsPerChunk, treeShape, type TreeShape } from './tree.js';
-import { kthLargest } from './select.js';
+import { kthLargest, kthLargestExcept } from './select.js';
+import { linearBoundOk, LinearPlans } from './linearPlan.js';
 
 /** Per-row values the kernels read: shift, z offset, label, gradient multiplier. */
 const ROW_FIELDS = 4;
@@ -43,6 +44,7 @@ export class GpujsBackend implements TopKBackend {
   readonly device: GpujsModeInfo;
   private gpu: GPU | null;
   private kernels: KernelSet | null;
+  private linear: LinearPlans | null;
   /** Calls run one at a time: kernels and their outputs are shared. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -53,6 +55,7 @@ export class GpujsBackend implements TopKBackend {
     this.name = `gpujs:${info.mode}`;
     this.gpu = new GpuClass({ mode: info.mode } as never);
     this.kernels = new KernelSet(this.gpu, info.mode);
+    this.linear = new LinearPlans(this.gpu, this.kernels, info.mode);
   }
 
   /** One line saying which mode ran on which device, for benchmark output. */
@@ -60,9 +63,9 @@ export class GpujsBackend implements TopKBackend {
     return `${this.name}: ${this.device.description}`;
   }
 
-  /** Number of compiled kernels held (for leak checks: steady once shapes repeat). */
+  /** Number of compiled kernels and pipelines held (for leak checks: steady once shapes repeat). */
   get kernelCount(): number {
-    return this.kernels?.size ?? 0;
+    return (this.kernels?.size ?? 0) + (this.linear?.size ?? 0);
   }
 
   async loss(request: LossRequest): Promise<LossResult> {
@@ -79,6 +82,8 @@ export class GpujsBackend implements TopKBackend {
   }
 
   dispose(): void {
+    this.linear?.dispose();
+    this.linear = null;
     this.kernels?.destroy();
     this.kernels = null;
     this.gpu?.destroy();
@@ -111,7 +116,7 @@ export class GpujsBackend implements TopKBackend {
     reduction: Reduction,
   ): Promise<LossResult> {
     const { k, tau, alpha, mode, backward, labels } = options;
-    const scores = Float32Array.from(request.scores);
+    const scores = new Float32Array(request.scores);
     // The gradient scale of the reduction depends on the weights only: fold it in on the device.
     const divisor = reduction === 'mean' ? weightSum(weights, batch) : 1;
 
@@ -123,13 +128,20 @@ export class GpujsBackend implements TopKBackend {
       }
     }
     const rowValues = new Float32Array(batch * ROW_FIELDS);
-    const selection = new Float64Array(n - 1);
+    // Small k: one pass keeping the k largest; otherwise a copy of the row and quickselect.
+    const smallK = k <= 32;
+    const selection = new Float64Array(smallK ? k : n - 1);
     for (let i = 0; i < batch; i++) {
       const y = labels[i];
       const offset = i * n;
-      let count = 0;
-      for (let j = 0; j < n; j++) if (j !== y) selection[count++] = scores[offset + j];
-      const c = kthLargest(selection, n - 1, k);
+      let c: number;
+      if (smallK) {
+        c = kthLargestExcept(scores, offset, n, y, k, selection);
+      } else {
+        let count = 0;
+        for (let j = 0; j < n; j++) if (j !== y) selection[count++] = scores[offset + j];
+        c = kthLargest(selection, n - 1, k);
+      }
       rowValues[i * ROW_FIELDS] = c;
       // z = alpha/tau + log sigma_k - log sigma_{k-1} - x_y, x_y = (s_y - c) / (k tau).
       rowValues[i * ROW_FIELDS + 1] = (alpha * k - (scores[offset + y] - c)) / (k * tau);
@@ -181,8 +193,24 @@ export class GpujsBackend implements TopKBackend {
   ): Promise<void> {
     const kernels = this.live();
     const shape = treeShape(n, k);
-    const chunk = rowsPerChunk(shape, batch);
     const scale = 1 / (k * tau);
+    if (linearBoundOk(n, k)) {
+      const plans = this.linear!;
+      const chunk = plans.rowsPerChunk(shape, batch);
+      for (let r0 = 0; r0 < batch; r0 += chunk) {
+        const rows = Math.min(chunk, batch - r0);
+        const values = this.matrixArgument(scores, r0, rows, n);
+        const rowInput = this.matrixArgument(rowValues, r0, rows, ROW_FIELDS);
+        const out = await plans.run(n, k, tau, exactGrad, rows, values, rowInput, scale);
+        for (let i = 0; i < rows; i++) losses[r0 + i] = out.terms[i * 4];
+        if (exactGrad) {
+          const g = out.grad!;
+          grad!.set(g.subarray(0, rows * n), r0 * n);
+        }
+      }
+      return;
+    }
+    const chunk = rowsPerChunk(shape, batch);
     for (let r0 = 0; r0 < batch; r0 += chunk) {
       const rows = Math.min(chunk, batch - r0);
       const values = this.matrixArgument(scores, r0, rows, n);

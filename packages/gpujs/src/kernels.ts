@@ -5,6 +5,7 @@
  */
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import { downLevel, gradientAndLoss, lossOnly, twoSumProbe, upFromLeaves, upFromLeavesPair, upLevel, upLevelPair } from './kernelSources.js';
+import { complementLinear, gradientLinear, leavesLinear, levelTwoLinear, levelUpLinear, rowTermsLinear, unpadRows } from './linearKernelSources.js';
 import type { GpujsMode } from './modes.js';
 
 type KernelFunction = (...args: never[]) => number;
@@ -13,7 +14,22 @@ type KernelFunction = (...args: never[]) => number;
 export type KernelOutput = unknown;
 
 /** The kernel roles of the loss and log-ESP computations. */
-export type KernelRole = 'upFromLeaves' | 'upLevel' | 'downLevel' | 'gradientAndLoss' | 'lossOnly' | 'upFromLeavesPair' | 'upLevelPair' | 'twoSumProbe';
+export type KernelRole =
+  | 'upFromLeaves'
+  | 'upLevel'
+  | 'downLevel'
+  | 'gradientAndLoss'
+  | 'lossOnly'
+  | 'upFromLeavesPair'
+  | 'upLevelPair'
+  | 'twoSumProbe'
+  | 'leavesLinear'
+  | 'levelTwoLinear'
+  | 'levelUpLinear'
+  | 'complementLinear'
+  | 'rowTermsLinear'
+  | 'gradientLinear'
+  | 'unpadRows';
 
 const SOURCES: Record<KernelRole, KernelFunction> = {
   upFromLeaves: upFromLeaves as unknown as KernelFunction,
@@ -24,6 +40,13 @@ const SOURCES: Record<KernelRole, KernelFunction> = {
   upFromLeavesPair: upFromLeavesPair as unknown as KernelFunction,
   upLevelPair: upLevelPair as unknown as KernelFunction,
   twoSumProbe: twoSumProbe as unknown as KernelFunction,
+  leavesLinear: leavesLinear as unknown as KernelFunction,
+  levelTwoLinear: levelTwoLinear as unknown as KernelFunction,
+  levelUpLinear: levelUpLinear as unknown as KernelFunction,
+  complementLinear: complementLinear as unknown as KernelFunction,
+  rowTermsLinear: rowTermsLinear as unknown as KernelFunction,
+  gradientLinear: gradientLinear as unknown as KernelFunction,
+  unpadRows: unpadRows as unknown as KernelFunction,
 };
 
 /** Kernels that feed other kernels stay on the device; the last ones read back. */
@@ -36,6 +59,13 @@ const PIPELINED: Record<KernelRole, boolean> = {
   upFromLeavesPair: true,
   upLevelPair: true,
   twoSumProbe: false,
+  leavesLinear: true,
+  levelTwoLinear: true,
+  levelUpLinear: true,
+  complementLinear: true,
+  rowTermsLinear: true,
+  gradientLinear: true,
+  unpadRows: false,
 };
 
 /** The kernels of one gpu.js instance. */
@@ -53,7 +83,13 @@ export class KernelSet {
    * Runs the kernel of `role` for tree level `level` (its own instance, so that the outputs of
    * one computation's levels never share storage) with loops bounded by `loopBound`.
    */
-  async run(role: KernelRole, level: number, loopBound: number, output: [number], args: unknown[]): Promise<KernelOutput> {
+  async run(role: KernelRole, level: number, loopBound: number, output: number[], args: unknown[]): Promise<KernelOutput> {
+    const kernel = this.get(role, level, loopBound, output);
+    return await (kernel as unknown as (...a: unknown[]) => unknown)(...args);
+  }
+
+  /** The kernel of `role` for tree level `level` and loop bound `loopBound`, its output set to `output`. */
+  get(role: KernelRole, level: number, loopBound: number, output: number[] = [1]): IKernelRunShortcut {
     const key = `${role}:${level}:${loopBound}`;
     let kernel = this.kernels.get(key);
     if (kernel === undefined) {
@@ -72,7 +108,7 @@ export class KernelSet {
     } else {
       kernel.setOutput(output);
     }
-    return await (kernel as unknown as (...a: unknown[]) => unknown)(...args);
+    return kernel;
   }
 
   /** Frees every kernel. */

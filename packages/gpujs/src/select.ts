@@ -29,3 +29,27 @@ export function kthLargest(values: Float64Array, length: number, k: number): num
   }
   return values[target];
 }
+
+/**
+ * k-th largest of `data[offset .. offset + n - 1]` without the entry at `offset + skip`, by one
+ * pass that keeps the k largest seen so far in `top` (length >= k, sorted descending): after the
+ * first entries almost every comparison fails, so the pass is one predictable branch per entry.
+ * For small k (it shifts up to k entries per insertion); needs n - 1 >= k.
+ */
+export function kthLargestExcept(data: Float32Array, offset: number, n: number, skip: number, k: number, top: Float64Array): number {
+  top.fill(-Infinity, 0, k);
+  let floor = -Infinity;
+  for (let j = 0; j < n; j++) {
+    const v = data[offset + j];
+    if (v > floor && j !== skip) {
+      let i = k - 1;
+      while (i > 0 && top[i - 1] < v) {
+        top[i] = top[i - 1];
+        i--;
+      }
+      top[i] = v;
+      floor = top[k - 1];
+    }
+  }
+  return top[k - 1];
+}

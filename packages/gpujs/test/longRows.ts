@@ -1,6 +1,8 @@
 /**
  * Rows far longer than gpu.js's default loop cap (1000 iterations): every mode must agree with
  * the float64 reference on float32 inputs, on the hard regime (large scores, small tau, ties).
+ * The k = 40 and k = 60 cases run the log-space kernels (their coefficients could overflow
+ * float32 in linear space), the others the rescaled linear ones.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreBackend, type TopKBackend } from '@topk/core';
@@ -36,6 +38,7 @@ const CASES = [
   { n: 5000, k: 5, tau: 1, scale: 1 },
   { n: 5000, k: 3, tau: Math.fround(1e-3), scale: 1e4 },
   { n: 4097, k: 40, tau: Math.fround(0.1), scale: 100 },
+  { n: 300, k: 60, tau: Math.fround(0.01), scale: 1000 },
 ];
 
 /** Registers the long-row agreement tests of one mode. */

@@ -1,0 +1,408 @@
+/**
+ * The loss kernels in rescaled linear space: the same tree, complement sweep and gradient as the
+ * log-space kernels of `kernelSources.ts`, with every coefficient stored as a plain float32
+ * instead of its logarithm. The plan uses them when no coefficient can overflow (see
+ * `linearBoundOk` in `linearPlan.ts`).
+ *
+ * Why this is as accurate as log space here: leaves are stored rescaled, `1 + e^x t` as
+ * `(a, b) = (1, e^x)` for x <= 0 and as `(e^{-x}, 1)` for x > 0 (the log-space kernels' `[0, x]`
+ * and `[-x, 0]`), so every leaf coefficient lies in [0, 1], every node coefficient of degree m
+ * is a sum of positive terms bounded by C(leaves, m), and the two root coefficients the loss
+ * divides by, F[k] and F[k-1], are at least 1 (the k-1 entries above the shift and the shift
+ * itself contribute 1). Sums of positive float32 terms lose about one rounding per level,
+ * against log space's rounding of log values up to log C(n, m). What underflows (terms below
+ * 1e-38) is negligible next to quantities of at least 1.
+ *
+ * Leaves are stored as one signed number w: e^x (x <= 0), -e^{-x} (x > 0, kept at least the
+ * smallest normal float so that its sign survives: a change below 1e-38 * C(leaves, m), under
+ * 1e-8 relative with the linear bound), and 0 for the identity leaf (the label, padding).
+ *
+ * Layouts. gpu.js's webasm mode computes the 4 cells of an x-row quad as one f32x4 vector in
+ * which `thread.y` and `thread.z` are the same in every lane; a read whose index does not depend
+ * on `thread.x` is then one scalar load, any other read a gather of 4 loads. The kernels that
+ * share their inputs across a group of 4 cells (the leaves; the gradient of the 4 leaves of a
+ * level-2 node) use 3D outputs [4, Y, rows * P]: lane = position in the group, (y, z) = the
+ * group, so their reads are scalar loads. The tree levels and complements use 2D outputs
+ * [X, rows * s * P] with the node along x: one degree per quad, so loop bounds and branches are
+ * real, and the arithmetic of four nodes runs as one vector (each read a gather). P > 1 folds long levels
+ * for modes that cap texture sides. Every kernel reads its inputs through strides (per node,
+ * per degree, per row), so each producer picks its own layout. Flat indices stay below 2^23.
+ *
+ * `exp` is written out (range reduction by ln 2, a degree-7 polynomial, 2^-i from a table):
+ * gpu.js's webasm mode calls JavaScript's Math.exp through an import, about 50 ns a call.
+ *
+ * Per-row values (`rows`, 4 per row): shift c, z offset, label, gradient multiplier.
+ * Per-call values (`call`): [1 / (k tau), tau].
+ */
+import type { KernelThis } from './kernelSources.js';
+
+/**
+ * Leaves, 4 per group: w_j for x_j = (s_j - c) / (k tau). pow2[i] = 2^-i (i = 0..127).
+ * params: [n, Y, P]: output [4, Y, rows * P] over the padded row.
+ */
+export function leavesLinear(this: KernelThis, values: number[], rows: number[], call: number[], pow2: number[], params: number[]): number {
+  const P = params[2];
+  const z = this.thread.z;
+  let row = Math.floor((z + 0.5) / P);
+  if (row * P > z) row = row - 1;
+  if ((row + 1) * P <= z) row = row + 1;
+  const j = ((z - row * P) * params[1] + this.thread.y) * 4 + this.thread.x;
+  const n = params[0];
+  if (j > n - 0.5) return 0;
+  if (Math.abs(j - rows[row * 4 + 2]) < 0.5) return 0;
+  const x = (values[row * n + j] - rows[row * 4]) * call[0];
+  // e = e^{-|x|}: -|x| = i ln2 + r with |r| <= ln2 / 2, 2^i from the table; 0 below e^-87.
+  const u = Math.max(-Math.abs(x), -87);
+  const i = Math.floor(u * 1.4426950408889634 + 0.5);
+  const r = u - i * 0.693145751953125 - i * 1.4286068203094172e-6;
+  let e = (1 + r * (1 + r * (0.5 + r * (0.16666667 + r * (0.041666668 + r * (0.008333334 + r * (0.0013888889 + r * 0.0001984127))))))) * pow2[-i];
+  if (Math.abs(x) > 87) e = 0;
+  if (x > 0) return -Math.max(e, 1.1754944e-38);
+  return e;
+}
+
+/**
+ * Tree level 2 straight from the leaves: node q is the product of leaves 4q..4q+3, truncated to
+ * degrees < s. Output [X, rows * s * P] like levelUpLinear (one degree per quad, the node along
+ * x): the four lanes read four nodes' leaves, and the degree picks the coefficient by a real branch.
+ * params: [s, X, P, leaves per row (padded)].
+ */
+export function levelTwoLinear(this: KernelThis, leaves: number[], params: number[]): number {
+  const s = params[0];
+  const P = params[2];
+  const y = this.thread.y;
+  let q = Math.floor((y + 0.5) / P);
+  if (q * P > y) q = q - 1;
+  if ((q + 1) * P <= y) q = q + 1;
+  let row = Math.floor((q + 0.5) / s);
+  if (row * s > q) row = row - 1;
+  if ((row + 1) * s <= q) row = row + 1;
+  const m = q - row * s;
+  const node = (y - q * P) * params[1] + this.thread.x;
+  const base = row * params[3] + node * 4;
+  const w0 = leaves[base];
+  const w1 = leaves[base + 1];
+  const w2 = leaves[base + 2];
+  const w3 = leaves[base + 3];
+  let a0 = 1;
+  let b0 = w0;
+  if (w0 < 0) {
+    a0 = -w0;
+    b0 = 1;
+  }
+  let a1 = 1;
+  let b1 = w1;
+  if (w1 < 0) {
+    a1 = -w1;
+    b1 = 1;
+  }
+  let a2 = 1;
+  let b2 = w2;
+  if (w2 < 0) {
+    a2 = -w2;
+    b2 = 1;
+  }
+  let a3 = 1;
+  let b3 = w3;
+  if (w3 < 0) {
+    a3 = -w3;
+    b3 = 1;
+  }
+  const pa0 = a0 * a1;
+  const pa1 = a0 * b1 + b0 * a1;
+  const pa2 = b0 * b1;
+  const pb0 = a2 * a3;
+  const pb1 = a2 * b3 + b2 * a3;
+  const pb2 = b2 * b3;
+  if (m < 0.5) return pa0 * pb0;
+  if (m < 1.5) return pa0 * pb1 + pa1 * pb0;
+  if (m < 2.5) return pa0 * pb2 + pa1 * pb1 + pa2 * pb0;
+  if (m < 3.5) return pa1 * pb2 + pa2 * pb1;
+  return pa2 * pb2;
+}
+
+/**
+ * One level up (level >= 3): node q is the product of nodes 2q and 2q+1 below, truncated to
+ * degrees < sOut. Output [X, rows * sOut * P], X * P = nodes: the four cells of a quad are four
+ * nodes at one degree, so the loop and its bounds are the same in every lane (each read is a
+ * gather: a sum of products reads two values per term anyway). The level below is read through
+ * its strides (per node, per degree, per row), whichever layout wrote it.
+ * params: [sIn, sOut, X, P, nodes, below per node, below per degree, below per row].
+ */
+export function levelUpLinear(this: KernelThis, below: number[], params: number[]): number {
+  const sIn = params[0];
+  const sOut = params[1];
+  const P = params[3];
+  const y = this.thread.y;
+  let q = Math.floor((y + 0.5) / P);
+  if (q * P > y) q = q - 1;
+  if ((q + 1) * P <= y) q = q + 1;
+  let row = Math.floor((q + 0.5) / sOut);
+  if (row * sOut > q) row = row - 1;
+  if ((row + 1) * sOut <= q) row = row + 1;
+  const m = q - row * sOut;
+  const node = (y - q * P) * params[2] + this.thread.x;
+  const perNode = params[5];
+  const perDegree = params[6];
+  const left = row * params[7] + 2 * node * perNode;
+  const right = left + perNode;
+  let sum = 0;
+  for (let t1 = 0; t1 < sIn; t1++) {
+    if (t1 <= m && m - t1 < sIn) sum += below[left + t1 * perDegree] * below[right + (m - t1) * perDegree];
+  }
+  return sum;
+}
+
+/**
+ * One level down (levels depth-1..2): the complement of node c (the product of every leaf
+ * outside it), degrees 0..k-1, is its parent's complement times its sibling; the root's children
+ * have the sibling alone (parentIsIdentity). Output [X, rows * k * P] as in levelUpLinear.
+ * params: [k, sU (sibling coefficients), X, P, nodes, sibling level per node, per degree, per row,
+ * parent complement per node, per degree, per row, parentIsIdentity].
+ */
+export function complementLinear(this: KernelThis, parent: number[], level: number[], params: number[]): number {
+  const k = params[0];
+  const sU = params[1];
+  const P = params[3];
+  const y = this.thread.y;
+  let q = Math.floor((y + 0.5) / P);
+  if (q * P > y) q = q - 1;
+  if ((q + 1) * P <= y) q = q + 1;
+  let row = Math.floor((q + 0.5) / k);
+  if (row * k > q) row = row - 1;
+  if ((row + 1) * k <= q) row = row + 1;
+  const m = q - row * k;
+  const node = (y - q * P) * params[2] + this.thread.x;
+  const half = Math.floor((node + 0.5) / 2);
+  const sibling = node - half * 2 < 0.5 ? node + 1 : node - 1;
+  const sib = row * params[7] + sibling * params[5];
+  const sibDegree = params[6];
+  if (params[11] > 0.5) {
+    return m < sU ? level[sib + m * sibDegree] : 0;
+  }
+  const par = row * params[10] + half * params[8];
+  const parDegree = params[9];
+  let sum = 0;
+  for (let t2 = 0; t2 < sU; t2++) {
+    if (t2 <= m) sum += parent[par + (m - t2) * parDegree] * level[sib + t2 * sibDegree];
+  }
+  return sum;
+}
+
+/**
+ * Per-row terms, lanes 0..3 of row z: the loss tau softplus(z), g = multiplier * rho / k with
+ * rho = sigmoid(z), g / F[k] and g / F[k-1], where z = offset + log F[k] - log F[k-1] from the
+ * root (F[k], F[k-1] >= 1). params: [k, root per degree, root per row]: output [4, 1, rows].
+ */
+export function rowTermsLinear(this: KernelThis, root: number[], rows: number[], call: number[], params: number[]): number {
+  const row = this.thread.z;
+  const c = this.thread.x;
+  const k = params[0];
+  // Index arithmetic in locals: gpu.js's GL translation cannot take two reads inside indices in a row.
+  const perDegree = params[1];
+  const at = row * params[2] + k * perDegree;
+  const fk = root[at];
+  const fk1 = root[at - perDegree];
+  const zr = rows[row * 4 + 1] + Math.log(fk) - Math.log(fk1);
+  const e = Math.exp(-Math.abs(zr));
+  // softplus(z) = max(z, 0) + log1p(e), e = exp(-|z|); a series where log(1 + e) would round e away.
+  let sp = Math.log(1 + e);
+  if (e < 0.05) sp = e * (1 - e * (0.5 - e * (0.3333333333 - e * (0.25 - e * (0.2 - e * 0.1666666667)))));
+  let rho = 1 / (1 + e);
+  if (zr < 0) rho = e / (1 + e);
+  const g = rows[row * 4 + 3] * rho / k;
+  if (c < 0.5) return call[1] * (Math.max(zr, 0) + sp);
+  if (c < 1.5) return g;
+  if (c < 2.5) return g / fk;
+  return g / fk1;
+}
+
+/**
+ * Gradient, 4 leaves of one level-2 node per group (output [4, Y, rows * P] over the padded
+ * row; cells past n return 0): b_j (C_j[k-1] g / F[k] - C_j[k-2] g / F[k-1]) = g (pi_k(j) -
+ * pi_{k-1}(j)), and -g at the label. The complement C_j of leaf j is the level-3 complement
+ * of its node's parent times its node's sibling times the other pair of its node times its
+ * sibling leaf: positive terms only.
+ * params: [n, k, Y, P, padded leaves per row, level-3 complement per node, per degree, per row,
+ * level 2 is the root, level 2 per node, per degree, per row, coefficients per level-2 node,
+ * level 3 is the root].
+ */
+export function gradientLinear(
+  this: KernelThis,
+  leaves: number[],
+  rows: number[],
+  level2: number[],
+  complement: number[],
+  terms: number[],
+  params: number[],
+): number {
+  const P = params[3];
+  const z = this.thread.z;
+  let row = Math.floor((z + 0.5) / P);
+  if (row * P > z) row = row - 1;
+  if ((row + 1) * P <= z) row = row + 1;
+  const node = (z - row * P) * params[2] + this.thread.y;
+  const lane = this.thread.x;
+  const j = node * 4 + lane;
+  const n = params[0];
+  const k = params[1];
+  const base = row * params[4] + node * 4;
+  const w0 = leaves[base];
+  const w1 = leaves[base + 1];
+  const w2 = leaves[base + 2];
+  const w3 = leaves[base + 3];
+  // The node's two pairs as polynomials (coefficients of t^0, t^1, t^2).
+  let a0 = 1;
+  let b0 = w0;
+  if (w0 < 0) {
+    a0 = -w0;
+    b0 = 1;
+  }
+  let a1 = 1;
+  let b1 = w1;
+  if (w1 < 0) {
+    a1 = -w1;
+    b1 = 1;
+  }
+  let a2 = 1;
+  let b2 = w2;
+  if (w2 < 0) {
+    a2 = -w2;
+    b2 = 1;
+  }
+  let a3 = 1;
+  let b3 = w3;
+  if (w3 < 0) {
+    a3 = -w3;
+    b3 = 1;
+  }
+  const pa0 = a0 * a1;
+  const pa1 = a0 * b1 + b0 * a1;
+  const pa2 = b0 * b1;
+  const pb0 = a2 * a3;
+  const pb1 = a2 * b3 + b2 * a3;
+  const pb2 = b2 * b3;
+  // The complement of this level-2 node at degrees k-1 .. k-5 (0 below degree 0): the identity
+  // when level 2 is the root; otherwise its parent's (level-3) complement C3 times its sibling
+  // level-2 node S, p_i = sum_t C3[k-i-t] S[t], computed here for the four lanes at once.
+  let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
+  let p4 = 0;
+  let p5 = 0;
+  if (params[8] > 0.5) {
+    if (k < 1.5) p1 = 1;
+    if (k > 1.5 && k < 2.5) p2 = 1;
+    if (k > 2.5 && k < 3.5) p3 = 1;
+    if (k > 3.5 && k < 4.5) p4 = 1;
+    if (k > 4.5 && k < 5.5) p5 = 1;
+  } else {
+    const half = Math.floor((node + 0.5) / 2);
+    const sibNode = node - half * 2 < 0.5 ? node + 1 : node - 1;
+    const sd = params[10];
+    const sib = row * params[11] + sibNode * params[9];
+    const sCount = params[12];
+    const s0 = level2[sib];
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let s4 = 0;
+    if (sCount > 1.5) s1 = level2[sib + sd];
+    if (sCount > 2.5) s2 = level2[sib + 2 * sd];
+    if (sCount > 3.5) s3 = level2[sib + 3 * sd];
+    if (sCount > 4.5) s4 = level2[sib + 4 * sd];
+    // c_i = C3[k - i], i = 1..9.
+    let c1 = 0;
+    let c2 = 0;
+    let c3 = 0;
+    let c4 = 0;
+    let c5 = 0;
+    let c6 = 0;
+    let c7 = 0;
+    let c8 = 0;
+    let c9 = 0;
+    if (params[13] > 0.5) {
+      if (k < 1.5) c1 = 1;
+      if (k > 1.5 && k < 2.5) c2 = 1;
+      if (k > 2.5 && k < 3.5) c3 = 1;
+      if (k > 3.5 && k < 4.5) c4 = 1;
+      if (k > 4.5 && k < 5.5) c5 = 1;
+      if (k > 5.5 && k < 6.5) c6 = 1;
+      if (k > 6.5 && k < 7.5) c7 = 1;
+      if (k > 7.5 && k < 8.5) c8 = 1;
+      if (k > 8.5 && k < 9.5) c9 = 1;
+    } else {
+      const pd = params[6];
+      const par = row * params[7] + half * params[5] + k * pd;
+      c1 = complement[par - pd];
+      if (k > 1.5) c2 = complement[par - 2 * pd];
+      if (k > 2.5) c3 = complement[par - 3 * pd];
+      if (k > 3.5) c4 = complement[par - 4 * pd];
+      if (k > 4.5) c5 = complement[par - 5 * pd];
+      if (k > 5.5) c6 = complement[par - 6 * pd];
+      if (k > 6.5) c7 = complement[par - 7 * pd];
+      if (k > 7.5) c8 = complement[par - 8 * pd];
+      if (k > 8.5) c9 = complement[par - 9 * pd];
+    }
+    p1 = c1 * s0 + c2 * s1 + c3 * s2 + c4 * s3 + c5 * s4;
+    p2 = c2 * s0 + c3 * s1 + c4 * s2 + c5 * s3 + c6 * s4;
+    p3 = c3 * s0 + c4 * s1 + c5 * s2 + c6 * s3 + c7 * s4;
+    p4 = c4 * s0 + c5 * s1 + c6 * s2 + c7 * s3 + c8 * s4;
+    p5 = c5 * s0 + c6 * s1 + c7 * s2 + c8 * s3 + c9 * s4;
+  }
+  // This lane's leaf, its sibling leaf and the other pair.
+  let wj = w0;
+  let ws = w1;
+  let s0 = pb0;
+  let s1 = pb1;
+  let s2 = pb2;
+  if (lane > 0.5 && lane < 1.5) {
+    wj = w1;
+    ws = w0;
+  }
+  if (lane > 1.5) {
+    s0 = pa0;
+    s1 = pa1;
+    s2 = pa2;
+  }
+  if (lane > 1.5 && lane < 2.5) {
+    wj = w2;
+    ws = w3;
+  }
+  if (lane > 2.5) {
+    wj = w3;
+    ws = w2;
+  }
+  let bj = wj;
+  if (wj < 0) bj = 1;
+  let as = 1;
+  let bs = ws;
+  if (ws < 0) {
+    as = -ws;
+    bs = 1;
+  }
+  // Q = complement * other pair at degrees k-1, k-2, k-3; C_j[d] = Q[d] a_s + Q[d-1] b_s.
+  const q1 = p1 * s0 + p2 * s1 + p3 * s2;
+  const q2 = p2 * s0 + p3 * s1 + p4 * s2;
+  const q3 = p3 * s0 + p4 * s1 + p5 * s2;
+  const ck1 = q1 * as + q2 * bs;
+  const ck2 = q2 * as + q3 * bs;
+  let out = bj * (ck1 * terms[row * 4 + 2] - ck2 * terms[row * 4 + 3]);
+  if (Math.abs(j - rows[row * 4 + 2]) < 0.5) out = -terms[row * 4 + 1];
+  if (j > n - 0.5) out = 0;
+  return out;
+}
+
+/**
+ * The gradient rows without padding: cell i of a [rows * n] output is entry (i / n, i % n) of the
+ * padded gradient. A one-dimensional output reads back as one array (gpu.js builds a view per
+ * group of a 3D output). params: [n, padded leaves per row].
+ */
+export function unpadRows(this: KernelThis, padded: number[], params: number[]): number {
+  const n = params[0];
+  const i = this.thread.x;
+  let row = Math.floor((i + 0.5) / n);
+  if (row * n > i) row = row - 1;
+  if ((row + 1) * n <= i) row = row + 1;
+  return padded[row * params[1] + i - row * n];
+}

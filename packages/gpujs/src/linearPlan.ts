@@ -1,0 +1,310 @@
+/**
+ * The smooth loss in rescaled linear space (kernels in `linearKernelSources.ts`): which shapes
+ * may use it, how each tree level is laid out, and the chain of kernel calls for one chunk of
+ * rows: leaves to root, the per-row terms, complements back down, gradient.
+ *
+ * The chain is recorded once per shape as a gpu.js pipeline (`gpu.createPipeline`): on webasm
+ * every step then runs over one wasm memory with nothing copied in or out between levels (only
+ * the scores and per-row values go in, only the per-row terms and the gradient come out). The
+ * other modes run the same chain step by step with intermediates kept on the device (textures,
+ * storage buffers), on kernels compiled once per role and level: a pipeline compiles its own
+ * copy of every kernel, which costs a shader compilation per shape on GL and WebGPU.
+ */
+import type { GPU } from 'gpu.js';
+import type { KernelSet, KernelRole } from './kernels.js';
+import type { GpujsMode } from './modes.js';
+import { treeShape, type TreeShape } from './tree.js';
+
+/**
+ * Largest coefficient the linear kernels may meet. Every node and complement coefficient of
+ * degree m is at most C(leaves, m) (leaf coefficients lie in [0, 1]), float32 overflows at 3.4e38.
+ */
+const LINEAR_BOUND_LOG = Math.log(1e30);
+
+/** log C(N, m), summed exactly enough for a bound check. */
+function logBinomial(N: number, m: number): number {
+  let sum = 0;
+  for (let i = 0; i < m; i++) sum += Math.log((N - i) / (i + 1));
+  return sum;
+}
+
+/**
+ * Whether the loss of rows of n entries at this k may run in linear space: every coefficient of
+ * degree m <= k of the padded tree, node and complement alike, is at most C(leaves, m) <=
+ * C(leaves, min(k, leaves / 2)), which must stay below 1e30. True for the common shapes
+ * (n = 1000, k = 5: C(1024, 5) = 9e12); false for, e.g., n = 4097 with k = 40, which keeps the
+ * log-space kernels. Rows of 1 or 2 entries (a one-level tree) keep them too: the linear chain
+ * starts at level 2.
+ */
+export function linearBoundOk(n: number, k: number): boolean {
+  const { depth } = treeShape(n, k);
+  if (depth < 2) return false;
+  const leaves = 2 ** depth;
+  return logBinomial(leaves, Math.min(k, leaves / 2)) <= LINEAR_BOUND_LOG;
+}
+
+/** Table of 2^-i, i = 0..127, for the kernels' exp. */
+const POW2 = Float32Array.from({ length: 128 }, (_, i) => 2 ** -i);
+
+/** Where a level lives: its step and its strides per node, per degree and per row. */
+interface Stored {
+  step: number;
+  perNode: number;
+  perDegree: number;
+  perRow: number;
+}
+
+/** One argument of a recorded step: a chain input, an earlier step's output, or a fixed array. */
+type StepArgument = { input: 'values' | 'rows' | 'call' } | { step: number } | { literal: Float32Array };
+
+interface Step {
+  role: KernelRole;
+  level: number;
+  output: number[];
+  args: StepArgument[];
+}
+
+/** What one chunk returns: 4 terms per row (loss, g, g / F[k], g / F[k-1]) and the gradient rows. */
+export interface LinearChunkResult {
+  terms: Float32Array;
+  /** rows * n entries, when the gradient was asked for. */
+  grad: Float32Array | null;
+}
+
+/** The chain of one shape and how it runs. */
+class LinearChain {
+  readonly steps: Step[] = [];
+  readonly results: { terms: number; grad: number };
+  private pipeline: ((...args: unknown[]) => Promise<unknown>) & { destroy(): unknown } | null = null;
+
+  constructor(readonly shape: TreeShape, readonly rows: number, readonly k: number, grad: boolean, maxWidth: number, readonly loopBound: number) {
+    const { n, depth, strides, nodes } = shape;
+    const leaves = 2 ** depth;
+    // Groups of 4 cells along y (3D outputs) or nodes along x (2D outputs), folded into P parts
+    // per row where a mode caps texture sides; counts are powers of two times small factors.
+    const fold = (count: number): { X: number; P: number } => {
+      let P = 1;
+      while (count / P > maxWidth && (count / P) % 2 === 0) P *= 2;
+      return { X: count / P, P };
+    };
+    const quads = (groups: number): [number, number, number] & { P: number; Y: number } => {
+      const f = fold(groups);
+      return Object.assign([4, f.X, rows * f.P] as [number, number, number], { P: f.P, Y: f.X });
+    };
+    const fl = quads(leaves / 4);
+    const leafStep = this.add('leavesLinear', 0, fl, [
+      { input: 'values' },
+      { input: 'rows' },
+      { input: 'call' },
+      { literal: POW2 },
+      { literal: new Float32Array([n, fl.Y, fl.P]) },
+    ]);
+    // Each level: its step and strides (per node, per degree, per row).
+    const levels: Stored[] = [];
+    const f2 = fold(nodes[2]);
+    levels[2] = {
+      step: this.add('levelTwoLinear', 2, [f2.X, rows * strides[2] * f2.P], [
+        { step: leafStep },
+        { literal: new Float32Array([strides[2], f2.X, f2.P, leaves]) },
+      ]),
+      perNode: 1,
+      perDegree: nodes[2],
+      perRow: strides[2] * nodes[2],
+    };
+    for (let l = 3; l <= depth; l++) {
+      const f = fold(nodes[l]);
+      const below = levels[l - 1];
+      levels[l] = {
+        step: this.add('levelUpLinear', l, [f.X, rows * strides[l] * f.P], [
+          { step: below.step },
+          { literal: new Float32Array([strides[l - 1], strides[l], f.X, f.P, nodes[l], below.perNode, below.perDegree, below.perRow]) },
+        ]),
+        perNode: 1,
+        perDegree: nodes[l],
+        perRow: strides[l] * nodes[l],
+      };
+    }
+    const root = levels[depth];
+    const terms = this.add('rowTermsLinear', 0, [4, 1, rows], [
+      { step: root.step },
+      { input: 'rows' },
+      { input: 'call' },
+      { literal: new Float32Array([k, root.perDegree, root.perRow]) },
+    ]);
+    let gradStep = -1;
+    if (grad) {
+      // Complements from the root's children down to level 3 (the gradient kernel takes level 2 in).
+      let complement: Stored = root;
+      for (let l = depth - 1; l >= 3; l--) {
+        const f = fold(nodes[l]);
+        const sib = levels[l];
+        complement = {
+          step: this.add('complementLinear', l, [f.X, rows * k * f.P], [
+            { step: complement.step },
+            { step: sib.step },
+            {
+              literal: new Float32Array([
+                k, strides[l], f.X, f.P, nodes[l], sib.perNode, sib.perDegree, sib.perRow,
+                complement.perNode, complement.perDegree, complement.perRow, l === depth - 1 ? 1 : 0,
+              ]),
+            },
+          ]),
+          perNode: 1,
+          perDegree: nodes[l],
+          perRow: k * nodes[l],
+        };
+      }
+      const fg = quads(nodes[2]);
+      const two = levels[2];
+      const padded = this.add('gradientLinear', 0, fg, [
+        { step: leafStep },
+        { input: 'rows' },
+        { step: two.step },
+        { step: complement.step },
+        { step: terms },
+        {
+          literal: new Float32Array([
+            n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, depth === 2 ? 1 : 0,
+            two.perNode, two.perDegree, two.perRow, strides[2], depth === 3 ? 1 : 0,
+          ]),
+        },
+      ]);
+      gradStep = this.add('unpadRows', 0, [rows * n], [{ step: padded }, { literal: new Float32Array([n, leaves]) }]);
+    }
+    this.results = { terms, grad: gradStep };
+  }
+
+  private add(role: KernelRole, level: number, output: number[], args: StepArgument[]): number {
+    this.steps.push({ role, level, output, args });
+    return this.steps.length - 1;
+  }
+
+  /** Runs the chain on one chunk: as a compiled pipeline, or step by step (`direct`). */
+  async run(gpu: GPU, kernels: KernelSet, direct: boolean, values: Float32Array, rows: Float32Array, call: Float32Array): Promise<LinearChunkResult> {
+    const inputs = { values, rows, call };
+    let out: { terms: unknown; grad?: unknown };
+    if (direct) {
+      const outputs: unknown[] = [];
+      for (const step of this.steps) {
+        const args = step.args.map((a) => ('input' in a ? inputs[a.input] : 'step' in a ? outputs[a.step] : a.literal));
+        const output = await kernels.run(step.role, step.level, this.loopBound, step.output, args);
+        // gpu.js's cpu mode hands out nested arrays (rows of a 2D or 3D output); the kernels index flat.
+        outputs.push(kernels.mode === 'cpu' ? await flatten(output) : output);
+      }
+      out = { terms: outputs[this.results.terms], grad: this.results.grad >= 0 ? outputs[this.results.grad] : undefined };
+    } else {
+      const pipeline = (this.pipeline ??= this.compile(gpu, kernels))!;
+      out = (await pipeline(values, rows, call)) as typeof out;
+    }
+    return {
+      terms: await flatten(out.terms),
+      grad: this.results.grad >= 0 ? await flatten(out.grad) : null,
+    };
+  }
+
+  private compile(gpu: GPU, kernels: KernelSet): LinearChain['pipeline'] {
+    const { steps, results, loopBound } = this;
+    const shortcuts = steps.map((step) => kernels.get(step.role, step.level, loopBound));
+    const orchestrate = function (values: unknown, rows: unknown, call: unknown): unknown {
+      const inputs = { values, rows, call };
+      const handles: unknown[] = [];
+      for (let i = 0; i < steps.length; i++) {
+        const step = steps[i];
+        const args = step.args.map((a) => ('input' in a ? inputs[a.input] : 'step' in a ? handles[a.step] : a.literal));
+        const shortcut = shortcuts[i];
+        shortcut.setOutput(step.output);
+        handles.push((shortcut as unknown as (...a: unknown[]) => unknown)(...args));
+      }
+      return results.grad >= 0 ? { terms: handles[results.terms], grad: handles[results.grad] } : { terms: handles[results.terms] };
+    };
+    // One thread: the comparison with core (one thread) stays fair, and tests stay predictable.
+    return (gpu as unknown as { createPipeline(fn: unknown, settings: unknown): LinearChain['pipeline'] }).createPipeline(orchestrate, { threads: false });
+  }
+
+  dispose(): void {
+    this.pipeline?.destroy();
+    this.pipeline = null;
+  }
+}
+
+/** A kernel result (flat array, array of rows, texture or buffer handle) as one Float32Array. */
+async function flatten(value: unknown): Promise<Float32Array> {
+  let v = value;
+  if (v !== null && typeof v === 'object' && typeof (v as { toArray?: unknown }).toArray === 'function') {
+    v = await (v as { toArray(): unknown }).toArray();
+  }
+  if (v instanceof Float32Array) return v;
+  // Nested rows: gpu.js erects them as views of one array where it can; copy otherwise.
+  const out: number[] = [];
+  const walk = (part: unknown): void => {
+    if (part instanceof Float32Array || (typeof part === 'object' && part !== null && !Array.isArray(part))) {
+      const values = part as ArrayLike<number>;
+      for (let i = 0; i < values.length; i++) out.push(values[i]);
+    } else {
+      for (const inner of part as unknown[]) walk(inner);
+    }
+  };
+  let first: unknown = v;
+  let count = 1;
+  while (Array.isArray(first)) {
+    count *= first.length;
+    first = first[0];
+  }
+  if (first instanceof Float32Array && first.byteOffset === 0 && first.buffer.byteLength === count * first.length * 4) {
+    return new Float32Array(first.buffer);
+  }
+  walk(v);
+  return Float32Array.from(out);
+}
+
+/** Chains per shape, the most recent few kept (each holds compiled modules or buffers). */
+export class LinearPlans {
+  private readonly chains = new Map<string, LinearChain>();
+  /** Longest output side a mode takes (GL caps texture sides; webasm and cpu have no cap). */
+  readonly maxWidth: number;
+  /** Step by step on kernels shared by every shape (all modes but webasm). */
+  private readonly direct: boolean;
+
+  constructor(private readonly gpu: GPU, private readonly kernels: KernelSet, mode: GpujsMode, private readonly limit = 4) {
+    this.maxWidth = mode === 'webasm' || mode === 'cpu' ? 2 ** 23 : 4096;
+    this.direct = mode !== 'webasm';
+  }
+
+  /** Number of chains held. */
+  get size(): number {
+    return this.chains.size;
+  }
+
+  /** Rows per chunk for rows of n at this k: cells per level and 2D heights bounded. */
+  rowsPerChunk(shape: TreeShape, batch: number, cellBudget = 1 << 22): number {
+    // The widest level holds about leaves * (K + 4) cells per row; flat indices stay below 2^23.
+    const perRow = 2 ** shape.depth * (shape.K + 4);
+    return Math.max(1, Math.min(batch, Math.floor(cellBudget / perRow)));
+  }
+
+  /** Losses terms and gradient of one chunk of `rows` rows. */
+  async run(n: number, k: number, tau: number, grad: boolean, rows: number, values: Float32Array, rowValues: Float32Array, scale: number): Promise<LinearChunkResult> {
+    const shape = treeShape(n, k);
+    const key = `${n}:${k}:${grad ? 1 : 0}:${rows}`;
+    let chain = this.chains.get(key);
+    if (chain === undefined) {
+      chain = new LinearChain(shape, rows, k, grad, this.maxWidth, shape.loopBound);
+      this.chains.set(key, chain);
+      while (this.chains.size > this.limit) {
+        const [oldKey, old] = this.chains.entries().next().value as [string, LinearChain];
+        this.chains.delete(oldKey);
+        old.dispose();
+      }
+    } else {
+      // Most recently used last.
+      this.chains.delete(key);
+      this.chains.set(key, chain);
+    }
+    return chain.run(this.gpu, this.kernels, this.direct, values, rowValues, new Float32Array([scale, tau]));
+  }
+
+  dispose(): void {
+    for (const chain of this.chains.values()) chain.dispose();
+    this.chains.clear();
+  }
+}
