@@ -18,10 +18,16 @@
  *   product's two factors and add the products of equal degree: four operations a level.
  */
 import * as tf from '@tensorflow/tfjs';
-import { sliceColumns } from './sliceColumns.js';
+import { concatColumns, sliceColumns } from './sliceColumns.js';
 
 /** Node count from which the deep (matrix) layout is used by default. */
 export const DEEP_NODES = 64;
+
+/**
+ * Largest degree K for the deep layout: its matrices have about K^3 / 2 entries and its products
+ * about K^3 / 2 operations a node, so for larger K every level stays shallow.
+ */
+const DEEP_MAX_DEGREE = 12;
 
 /** Inputs per addN on WebGPU, whose compatibility level allows few storage buffers per shader. */
 const WEBGPU_ADD_N_MAX = 4;
@@ -129,14 +135,15 @@ function columnHalves(t: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
 /**
  * The product tree of the factors `a[., i] + b[., i] t` (`a`, `b`: `[batch, nodes]`, nodes a power
  * of two), each product truncated at degree `K >= 1`; levels with at most `deepNodes` nodes use
- * the deep layout. Call inside `tf.tidy`.
+ * the deep layout (when K is at most DEEP_MAX_DEGREE). Call inside `tf.tidy`.
  */
 export function linearProductTree(a: tf.Tensor2D, b: tf.Tensor2D, K: number, deepNodes = DEEP_NODES): LinearTree {
   const [batch] = a.shape;
   let nodes = a.shape[1];
   let coefficients = [a, b];
   const shallow: ShallowLevel[] = [];
-  while (nodes > deepNodes) {
+  const firstDeep = K <= DEEP_MAX_DEGREE ? deepNodes : 1;
+  while (nodes > firstDeep) {
     const d = coefficients.length - 1;
     const D = Math.min(2 * d, K);
     const halves = coefficients.map(columnHalves);
@@ -197,7 +204,7 @@ export function linearProductTreeAdjoint(tree: LinearTree, rootAdjoint: tf.Tenso
     const [, h] = halves[0][0].shape;
     // d parent[r] / d left[p] = right[r - p] and d parent[r] / d right[p] = left[r - p]: both
     // children's adjoints are the parent's adjoint times the children with halves swapped.
-    const swapped = halves.map(([left, right]) => tf.concat([right, left], 1).reshape([batch, 2, h]));
+    const swapped = halves.map(([left, right]) => concatColumns([right, left]).reshape([batch, 2, h]));
     const parent = adjoint.map((p) => p.reshape([batch, 1, h]));
     const next: tf.Tensor2D[] = [];
     for (let p = 0; p <= d; p++) {

@@ -1,47 +1,87 @@
 /**
- * Column blocks of a matrix as separate tensors, in one operation.
+ * Column blocks of a matrix as separate tensors, and matrices side by side, in one operation each.
  *
- * Why not `tf.slice`: TF.js 4.22's wasm slice first copies its whole input out of the wasm heap
- * (`readSync`) and then the part it keeps, so halving a `[256, 1024]` matrix costs about a
- * millisecond, and the product tree halves every coefficient at every level. On wasm this module
- * registers a kernel that copies each block straight from the heap, once; elsewhere it uses
- * `tf.slice`, which does not copy its input.
+ * Why not `tf.slice` and `tf.concat`: on TF.js 4.22's wasm backend, slice first copies its whole
+ * input out of the wasm heap (`readSync`), and both copy row by row through a new typed-array view
+ * per row, so halving a `[256, 1024]` matrix costs about a millisecond, and the product tree
+ * halves (and in its adjoint, rejoins) every coefficient at every level. On wasm this module
+ * registers two kernels that move each row block inside the heap with `copyWithin`; elsewhere
+ * it uses `tf.slice` and `tf.concat`. Data movement only: no arithmetic happens here.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-const KERNEL = 'TopkSliceColumns';
+const SLICE = 'TopkSliceColumns';
+const CONCAT = 'TopkConcatColumns';
 
-/** Copies column blocks `[begin, begin + size)` of a row-major matrix, reading the wasm heap in place. */
-function sliceColumnsWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo[] {
-  const backend = args.backend as BackendWasm;
-  const x = args.inputs.x as tf.TensorInfo;
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+
+/** The wasm heap as float32s, and the float32 offset of a tensor in it (read after any allocation: the heap may grow). */
+function heapOf(backend: BackendWasm): Float32Array {
+  return (backend as unknown as { wasm: { HEAPF32: Float32Array } }).wasm.HEAPF32;
+}
+function offsetOf(backend: BackendWasm, t: tf.TensorInfo): number {
+  return (backend.dataIdMap.get(t.dataId) as unknown as { memoryOffset: number }).memoryOffset / 4;
+}
+
+/** Column blocks `[begin, begin + size)` of a row-major float32 matrix. */
+function sliceColumnsWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[] {
+  const backend = b as BackendWasm;
+  const x = inputs.x as tf.TensorInfo;
   const [rows, cols] = x.shape;
-  const begins = args.attrs!.begins as number[];
-  const sizes = args.attrs!.sizes as number[];
-  // Allocate every output before taking views: allocation may grow the heap and detach them.
-  const outputs = sizes.map((size) => backend.makeOutput([rows, size], x.dtype));
-  const source = backend.typedArrayFromHeap(x);
+  const begins = attrs!.begins as number[];
+  const sizes = attrs!.sizes as number[];
+  const outputs = sizes.map((size) => backend.makeOutput([rows, size], 'float32'));
+  const heap = heapOf(backend);
+  const from = offsetOf(backend, x);
   outputs.forEach((out, i) => {
-    const target = backend.typedArrayFromHeap(out);
-    const [begin, size] = [begins[i], sizes[i]];
-    if (size === cols) target.set(source);
-    else for (let r = 0; r < rows; r++) target.set(source.subarray(r * cols + begin, r * cols + begin + size), r * size);
+    const [to, begin, size] = [offsetOf(backend, out), begins[i], sizes[i]];
+    for (let r = 0; r < rows; r++) heap.copyWithin(to + r * size, from + r * cols + begin, from + r * cols + begin + size);
   });
   return outputs;
 }
 
+/** Float32 matrices with equal row counts, side by side. */
+function concatColumnsWasm({ inputs, backend: b }: KernelArgs): tf.TensorInfo {
+  const backend = b as BackendWasm;
+  const parts = Object.keys(inputs)
+    .sort((p, q) => Number(p) - Number(q))
+    .map((key) => inputs[key] as tf.TensorInfo);
+  const rows = parts[0].shape[0];
+  const cols = parts.reduce((sum, t) => sum + t.shape[1], 0);
+  const out = backend.makeOutput([rows, cols], 'float32');
+  const heap = heapOf(backend);
+  const to = offsetOf(backend, out);
+  let begin = 0;
+  for (const t of parts) {
+    const [from, size] = [offsetOf(backend, t), t.shape[1]];
+    for (let r = 0; r < rows; r++) heap.copyWithin(to + r * cols + begin, from + r * size, from + (r + 1) * size);
+    begin += size;
+  }
+  return out;
+}
+
+function registerOnWasm(): boolean {
+  if (tf.getBackend() !== 'wasm') return false;
+  if (tf.getKernel(SLICE, 'wasm') === undefined) {
+    tf.registerKernel({ kernelName: SLICE, backendName: 'wasm', kernelFunc: sliceColumnsWasm as unknown as tf.KernelFunc });
+    tf.registerKernel({ kernelName: CONCAT, backendName: 'wasm', kernelFunc: concatColumnsWasm as unknown as tf.KernelFunc });
+  }
+  return true;
+}
+
 /**
- * The column blocks `ranges` (each `[begin, size]`) of `x` `[rows, cols]`, each `[rows, size]`.
- * Not differentiable (the losses compute their own gradients).
+ * The column blocks `ranges` (each `[begin, size]`) of the float32 matrix `x` `[rows, cols]`, each
+ * `[rows, size]`. Not differentiable (the losses compute their own gradients).
  */
 export function sliceColumns(x: tf.Tensor2D, ranges: readonly (readonly [number, number])[]): tf.Tensor2D[] {
-  const [rows] = x.shape;
-  if (tf.getBackend() !== 'wasm') return ranges.map(([begin, size]) => tf.slice(x, [0, begin], [rows, size]));
-  if (tf.getKernel(KERNEL, 'wasm') === undefined) {
-    tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: sliceColumnsWasm as unknown as tf.KernelFunc });
-  }
-  const attrs = { begins: ranges.map((r) => r[0]), sizes: ranges.map((r) => r[1]) };
-  const out = tf.engine().runKernel(KERNEL, { x }, attrs);
+  if (!registerOnWasm()) return ranges.map(([begin, size]) => tf.slice(x, [0, begin], [x.shape[0], size]));
+  const out = tf.engine().runKernel(SLICE, { x }, { begins: ranges.map((r) => r[0]), sizes: ranges.map((r) => r[1]) });
   return (Array.isArray(out) ? out : [out]) as tf.Tensor2D[];
+}
+
+/** Float32 matrices with equal row counts side by side, `[rows, sum of cols]`. Not differentiable. */
+export function concatColumns(parts: readonly tf.Tensor2D[]): tf.Tensor2D {
+  if (!registerOnWasm()) return tf.concat(parts as tf.Tensor2D[], 1);
+  return tf.engine().runKernel(CONCAT, Object.fromEntries(parts.map((t, i) => [String(i), t])), {}) as tf.Tensor2D;
 }

@@ -178,8 +178,9 @@ function smoothTopk(
   // (u or e, 1 or below) is the softmax divided by its row's scale, and the high coefficient is
   // the softmax scaled to mass min(K, MASS_CAP), so that coefficients of degree r stay below
   // e^MASS_CAP (the mass before scaling is >= K, so beta <= 1).
-  const logU = tf.neg(tf.relu(x));
-  const logE = tf.neg(tf.relu(tf.neg(x)));
+  const positive = tf.relu(x);
+  const logU = tf.neg(positive) as tf.Tensor2D; // -max(x, 0)
+  const logE = tf.sub(x, positive) as tf.Tensor2D; // min(x, 0), exactly
   const lowExp = scaledExp(reversed ? logE : logU);
   const highExp = scaledExp(reversed ? logU : logE);
   const low = tf.div(lowExp.values, lowExp.scale);

@@ -25,9 +25,10 @@ describe('linearProductTree (wasm)', () => {
   });
 
   // Shallow levels (one tensor per coefficient) above deepNodes, deep levels (one matrix) below.
-  for (const deepNodes of [1, 8, 1024]) {
-    it(`matches the float64 product and its derivatives with deep levels from ${deepNodes} nodes`, () => {
-      const [batch, nodes, K] = [3, 256, 5];
+  // K = 13 is past the deep layout's largest degree: every level stays shallow.
+  for (const [deepNodes, K] of [[1, 5], [8, 5], [1024, 5], [64, 13]]) {
+    it(`matches the float64 product and its derivatives with deep levels from ${deepNodes} nodes, K = ${K}`, () => {
+      const [batch, nodes] = [3, 256];
       const rnd = random(deepNodes);
       // Coefficients in [0, 1] spanning many magnitudes, like the loss's factors.
       const a = Float32Array.from({ length: batch * nodes }, () => (rnd() < 0.05 ? Math.fround(rnd()) : 1));
