@@ -116,7 +116,8 @@ export class GpujsBackend implements TopKBackend {
     reduction: Reduction,
   ): Promise<LossResult> {
     const { k, tau, alpha, mode, backward, labels } = options;
-    const scores = new Float32Array(request.scores);
+    // Read only: float32 scores are used as they are, float64 ones rounded once.
+    const scores = request.scores instanceof Float32Array ? request.scores : new Float32Array(request.scores);
     // The gradient scale of the reduction depends on the weights only: fold it in on the device.
     const divisor = reduction === 'mean' ? weightSum(weights, batch) : 1;
 

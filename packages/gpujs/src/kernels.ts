@@ -5,7 +5,7 @@
  */
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import { downLevel, gradientAndLoss, lossOnly, twoSumProbe, upFromLeaves, upFromLeavesPair, upLevel, upLevelPair } from './kernelSources.js';
-import { complementLinear, gradientLinear, leavesLinear, levelTwoLinear, levelUpLinear, rowTermsLinear, unpadRows } from './linearKernelSources.js';
+import { complementLinear, gradientLinear, leavesLinear, levelThreeLinear, levelUpLinear, rowTermsLinear, unpadRows } from './linearKernelSources.js';
 import type { GpujsMode } from './modes.js';
 
 type KernelFunction = (...args: never[]) => number;
@@ -24,7 +24,7 @@ export type KernelRole =
   | 'upLevelPair'
   | 'twoSumProbe'
   | 'leavesLinear'
-  | 'levelTwoLinear'
+  | 'levelThreeLinear'
   | 'levelUpLinear'
   | 'complementLinear'
   | 'rowTermsLinear'
@@ -41,7 +41,7 @@ const SOURCES: Record<KernelRole, KernelFunction> = {
   upLevelPair: upLevelPair as unknown as KernelFunction,
   twoSumProbe: twoSumProbe as unknown as KernelFunction,
   leavesLinear: leavesLinear as unknown as KernelFunction,
-  levelTwoLinear: levelTwoLinear as unknown as KernelFunction,
+  levelThreeLinear: levelThreeLinear as unknown as KernelFunction,
   levelUpLinear: levelUpLinear as unknown as KernelFunction,
   complementLinear: complementLinear as unknown as KernelFunction,
   rowTermsLinear: rowTermsLinear as unknown as KernelFunction,
@@ -60,7 +60,7 @@ const PIPELINED: Record<KernelRole, boolean> = {
   upLevelPair: true,
   twoSumProbe: false,
   leavesLinear: true,
-  levelTwoLinear: true,
+  levelThreeLinear: true,
   levelUpLinear: true,
   complementLinear: true,
   rowTermsLinear: true,

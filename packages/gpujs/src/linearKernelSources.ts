@@ -62,12 +62,12 @@ export function leavesLinear(this: KernelThis, values: number[], rows: number[],
 }
 
 /**
- * Tree level 2 straight from the leaves: node q is the product of leaves 4q..4q+3, truncated to
- * degrees < s. Output [X, rows * s * P] like levelUpLinear (one degree per quad, the node along
- * x): the four lanes read four nodes' leaves, and the degree picks the coefficient by a real branch.
- * params: [s, X, P, leaves per row (padded)].
+ * Tree level 3 straight from the leaves: node q is the product of leaves 8q..8q+7 (two products
+ * of two pairs), truncated to degrees < s. Output [X, rows * s * P] like levelUpLinear (one degree
+ * per quad, the node along x): the four lanes read four nodes' leaves, and the degree picks the
+ * coefficient by a real branch. params: [s, X, P, leaves per row (padded)].
  */
-export function levelTwoLinear(this: KernelThis, leaves: number[], params: number[]): number {
+export function levelThreeLinear(this: KernelThis, leaves: number[], params: number[]): number {
   const s = params[0];
   const P = params[2];
   const y = this.thread.y;
@@ -79,11 +79,15 @@ export function levelTwoLinear(this: KernelThis, leaves: number[], params: numbe
   if ((row + 1) * s <= q) row = row + 1;
   const m = q - row * s;
   const node = (y - q * P) * params[1] + this.thread.x;
-  const base = row * params[3] + node * 4;
+  const base = row * params[3] + node * 8;
   const w0 = leaves[base];
   const w1 = leaves[base + 1];
   const w2 = leaves[base + 2];
   const w3 = leaves[base + 3];
+  const w4 = leaves[base + 4];
+  const w5 = leaves[base + 5];
+  const w6 = leaves[base + 6];
+  const w7 = leaves[base + 7];
   let a0 = 1;
   let b0 = w0;
   if (w0 < 0) {
@@ -108,21 +112,66 @@ export function levelTwoLinear(this: KernelThis, leaves: number[], params: numbe
     a3 = -w3;
     b3 = 1;
   }
-  const pa0 = a0 * a1;
-  const pa1 = a0 * b1 + b0 * a1;
-  const pa2 = b0 * b1;
-  const pb0 = a2 * a3;
-  const pb1 = a2 * b3 + b2 * a3;
-  const pb2 = b2 * b3;
-  if (m < 0.5) return pa0 * pb0;
-  if (m < 1.5) return pa0 * pb1 + pa1 * pb0;
-  if (m < 2.5) return pa0 * pb2 + pa1 * pb1 + pa2 * pb0;
-  if (m < 3.5) return pa1 * pb2 + pa2 * pb1;
-  return pa2 * pb2;
+  let a4 = 1;
+  let b4 = w4;
+  if (w4 < 0) {
+    a4 = -w4;
+    b4 = 1;
+  }
+  let a5 = 1;
+  let b5 = w5;
+  if (w5 < 0) {
+    a5 = -w5;
+    b5 = 1;
+  }
+  let a6 = 1;
+  let b6 = w6;
+  if (w6 < 0) {
+    a6 = -w6;
+    b6 = 1;
+  }
+  let a7 = 1;
+  let b7 = w7;
+  if (w7 < 0) {
+    a7 = -w7;
+    b7 = 1;
+  }
+  // Pairs (degree 2), then quartets (degree 4): A from leaves 0..3, B from leaves 4..7.
+  const p0 = a0 * a1;
+  const p1 = a0 * b1 + b0 * a1;
+  const p2 = b0 * b1;
+  const r0 = a2 * a3;
+  const r1 = a2 * b3 + b2 * a3;
+  const r2 = b2 * b3;
+  const u0 = a4 * a5;
+  const u1 = a4 * b5 + b4 * a5;
+  const u2 = b4 * b5;
+  const v0 = a6 * a7;
+  const v1 = a6 * b7 + b6 * a7;
+  const v2 = b6 * b7;
+  const A0 = p0 * r0;
+  const A1 = p0 * r1 + p1 * r0;
+  const A2 = p0 * r2 + p1 * r1 + p2 * r0;
+  const A3 = p1 * r2 + p2 * r1;
+  const A4 = p2 * r2;
+  const B0 = u0 * v0;
+  const B1 = u0 * v1 + u1 * v0;
+  const B2 = u0 * v2 + u1 * v1 + u2 * v0;
+  const B3 = u1 * v2 + u2 * v1;
+  const B4 = u2 * v2;
+  if (m < 0.5) return A0 * B0;
+  if (m < 1.5) return A0 * B1 + A1 * B0;
+  if (m < 2.5) return A0 * B2 + A1 * B1 + A2 * B0;
+  if (m < 3.5) return A0 * B3 + A1 * B2 + A2 * B1 + A3 * B0;
+  if (m < 4.5) return A0 * B4 + A1 * B3 + A2 * B2 + A3 * B1 + A4 * B0;
+  if (m < 5.5) return A1 * B4 + A2 * B3 + A3 * B2 + A4 * B1;
+  if (m < 6.5) return A2 * B4 + A3 * B3 + A4 * B2;
+  if (m < 7.5) return A3 * B4 + A4 * B3;
+  return A4 * B4;
 }
 
 /**
- * One level up (level >= 3): node q is the product of nodes 2q and 2q+1 below, truncated to
+ * One level up (level >= 4): node q is the product of nodes 2q and 2q+1 below, truncated to
  * degrees < sOut. Output [X, rows * sOut * P], X * P = nodes: the four cells of a quad are four
  * nodes at one degree, so the loop and its bounds are the same in every lane (each read is a
  * gather: a sum of products reads two values per term anyway). The level below is read through
@@ -154,7 +203,7 @@ export function levelUpLinear(this: KernelThis, below: number[], params: number[
 }
 
 /**
- * One level down (levels depth-1..2): the complement of node c (the product of every leaf
+ * One level down (levels depth-1..3): the complement of node c (the product of every leaf
  * outside it), degrees 0..k-1, is its parent's complement times its sibling; the root's children
  * have the sibling alone (parentIsIdentity). Output [X, rows * k * P] as in levelUpLinear.
  * params: [k, sU (sibling coefficients), X, P, nodes, sibling level per node, per degree, per row,
@@ -221,21 +270,12 @@ export function rowTermsLinear(this: KernelThis, root: number[], rows: number[],
  * Gradient, 4 leaves of one level-2 node per group (output [4, Y, rows * P] over the padded
  * row; cells past n return 0): b_j (C_j[k-1] g / F[k] - C_j[k-2] g / F[k-1]) = g (pi_k(j) -
  * pi_{k-1}(j)), and -g at the label. The complement C_j of leaf j is the level-3 complement
- * of its node's parent times its node's sibling times the other pair of its node times its
- * sibling leaf: positive terms only.
+ * of its node's parent times its node's sibling (from that node's 4 leaves) times the other pair
+ * of its node times its sibling leaf: positive terms only.
  * params: [n, k, Y, P, padded leaves per row, level-3 complement per node, per degree, per row,
- * level 2 is the root, level 2 per node, per degree, per row, coefficients per level-2 node,
- * level 3 is the root].
+ * unused, level 3 is the root].
  */
-export function gradientLinear(
-  this: KernelThis,
-  leaves: number[],
-  rows: number[],
-  level2: number[],
-  complement: number[],
-  terms: number[],
-  params: number[],
-): number {
+export function gradientLinear(this: KernelThis, leaves: number[], rows: number[], complement: number[], terms: number[], params: number[]): number {
   const P = params[3];
   const z = this.thread.z;
   let row = Math.floor((z + 0.5) / P);
@@ -282,35 +322,58 @@ export function gradientLinear(
   const pb0 = a2 * a3;
   const pb1 = a2 * b3 + b2 * a3;
   const pb2 = b2 * b3;
-  // The complement of this level-2 node at degrees k-1 .. k-5 (0 below degree 0): the identity
-  // when level 2 is the root; otherwise its parent's (level-3) complement C3 times its sibling
-  // level-2 node S, p_i = sum_t C3[k-i-t] S[t], computed here for the four lanes at once.
+  // The complement of this level-2 node at degrees k-1 .. k-5 (0 below degree 0): its parent's
+  // (level-3) complement C3 times its sibling level-2 node S, p_i = sum_t C3[k-i-t] S[t],
+  // computed once for the four lanes.
   let p1 = 0;
   let p2 = 0;
   let p3 = 0;
   let p4 = 0;
   let p5 = 0;
-  if (params[8] > 0.5) {
-    if (k < 1.5) p1 = 1;
-    if (k > 1.5 && k < 2.5) p2 = 1;
-    if (k > 2.5 && k < 3.5) p3 = 1;
-    if (k > 3.5 && k < 4.5) p4 = 1;
-    if (k > 4.5 && k < 5.5) p5 = 1;
-  } else {
+  {
     const half = Math.floor((node + 0.5) / 2);
     const sibNode = node - half * 2 < 0.5 ? node + 1 : node - 1;
-    const sd = params[10];
-    const sib = row * params[11] + sibNode * params[9];
-    const sCount = params[12];
-    const s0 = level2[sib];
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let s4 = 0;
-    if (sCount > 1.5) s1 = level2[sib + sd];
-    if (sCount > 2.5) s2 = level2[sib + 2 * sd];
-    if (sCount > 3.5) s3 = level2[sib + 3 * sd];
-    if (sCount > 4.5) s4 = level2[sib + 4 * sd];
+    // The sibling level-2 node from its four leaves (degree 4, exact).
+    const sb = row * params[4] + sibNode * 4;
+    const x0 = leaves[sb];
+    const x1 = leaves[sb + 1];
+    const x2 = leaves[sb + 2];
+    const x3 = leaves[sb + 3];
+    let e0 = 1;
+    let f0 = x0;
+    if (x0 < 0) {
+      e0 = -x0;
+      f0 = 1;
+    }
+    let e1 = 1;
+    let f1 = x1;
+    if (x1 < 0) {
+      e1 = -x1;
+      f1 = 1;
+    }
+    let e2 = 1;
+    let f2 = x2;
+    if (x2 < 0) {
+      e2 = -x2;
+      f2 = 1;
+    }
+    let e3 = 1;
+    let f3 = x3;
+    if (x3 < 0) {
+      e3 = -x3;
+      f3 = 1;
+    }
+    const g0 = e0 * e1;
+    const g1 = e0 * f1 + f0 * e1;
+    const g2 = f0 * f1;
+    const h0 = e2 * e3;
+    const h1 = e2 * f3 + f2 * e3;
+    const h2 = f2 * f3;
+    const s0 = g0 * h0;
+    const s1 = g0 * h1 + g1 * h0;
+    const s2 = g0 * h2 + g1 * h1 + g2 * h0;
+    const s3 = g1 * h2 + g2 * h1;
+    const s4 = g2 * h2;
     // c_i = C3[k - i], i = 1..9.
     let c1 = 0;
     let c2 = 0;
@@ -321,7 +384,7 @@ export function gradientLinear(
     let c7 = 0;
     let c8 = 0;
     let c9 = 0;
-    if (params[13] > 0.5) {
+    if (params[9] > 0.5) {
       if (k < 1.5) c1 = 1;
       if (k > 1.5 && k < 2.5) c2 = 1;
       if (k > 2.5 && k < 3.5) c3 = 1;

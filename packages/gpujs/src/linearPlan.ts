@@ -33,12 +33,11 @@ function logBinomial(N: number, m: number): number {
  * degree m <= k of the padded tree, node and complement alike, is at most C(leaves, m) <=
  * C(leaves, min(k, leaves / 2)), which must stay below 1e30. True for the common shapes
  * (n = 1000, k = 5: C(1024, 5) = 9e12); false for, e.g., n = 4097 with k = 40, which keeps the
- * log-space kernels. Rows of 1 or 2 entries (a one-level tree) keep them too: the linear chain
- * starts at level 2.
+ * log-space kernels. Rows of up to 4 entries keep them too: the linear chain starts at level 3.
  */
 export function linearBoundOk(n: number, k: number): boolean {
   const { depth } = treeShape(n, k);
-  if (depth < 2) return false;
+  if (depth < 3) return false;
   const leaves = 2 ** depth;
   return logBinomial(leaves, Math.min(k, leaves / 2)) <= LINEAR_BOUND_LOG;
 }
@@ -101,17 +100,17 @@ class LinearChain {
     ]);
     // Each level: its step and strides (per node, per degree, per row).
     const levels: Stored[] = [];
-    const f2 = fold(nodes[2]);
-    levels[2] = {
-      step: this.add('levelTwoLinear', 2, [f2.X, rows * strides[2] * f2.P], [
+    const f3 = fold(nodes[3]);
+    levels[3] = {
+      step: this.add('levelThreeLinear', 3, [f3.X, rows * strides[3] * f3.P], [
         { step: leafStep },
-        { literal: new Float32Array([strides[2], f2.X, f2.P, leaves]) },
+        { literal: new Float32Array([strides[3], f3.X, f3.P, leaves]) },
       ]),
       perNode: 1,
-      perDegree: nodes[2],
-      perRow: strides[2] * nodes[2],
+      perDegree: nodes[3],
+      perRow: strides[3] * nodes[3],
     };
-    for (let l = 3; l <= depth; l++) {
+    for (let l = 4; l <= depth; l++) {
       const f = fold(nodes[l]);
       const below = levels[l - 1];
       levels[l] = {
@@ -155,18 +154,13 @@ class LinearChain {
         };
       }
       const fg = quads(nodes[2]);
-      const two = levels[2];
       const padded = this.add('gradientLinear', 0, fg, [
         { step: leafStep },
         { input: 'rows' },
-        { step: two.step },
         { step: complement.step },
         { step: terms },
         {
-          literal: new Float32Array([
-            n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, depth === 2 ? 1 : 0,
-            two.perNode, two.perDegree, two.perRow, strides[2], depth === 3 ? 1 : 0,
-          ]),
+          literal: new Float32Array([n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, 0, depth === 3 ? 1 : 0]),
         },
       ]);
       gradStep = this.add('unpadRows', 0, [rows * n], [{ step: padded }, { literal: new Float32Array([n, leaves]) }]);

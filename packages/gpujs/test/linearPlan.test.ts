@@ -10,10 +10,12 @@ describe('linearBoundOk', () => {
     expect(linearBoundOk(100000, 5)).toBe(true); // C(131072, 5) = 3e23
   });
 
-  it('keeps log space where a coefficient could overflow float32, and for rows of 1 or 2 entries', () => {
+  it('keeps log space where a coefficient could overflow float32, and for rows of up to 4 entries', () => {
     expect(linearBoundOk(4097, 40)).toBe(false); // C(8192, 40) ~ 1e109
     expect(linearBoundOk(300, 60)).toBe(false); // C(512, 60) ~ 1e77
     expect(linearBoundOk(100000, 8)).toBe(false); // C(131072, 8) ~ 4e36
     expect(linearBoundOk(2, 1)).toBe(false);
+    expect(linearBoundOk(4, 3)).toBe(false);
+    expect(linearBoundOk(5, 4)).toBe(true);
   });
 });
