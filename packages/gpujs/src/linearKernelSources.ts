@@ -48,17 +48,18 @@ export function leavesLinear(this: KernelThis, values: number[], rows: number[],
   if ((row + 1) * P <= z) row = row + 1;
   const j = ((z - row * P) * params[1] + this.thread.y) * 4 + this.thread.x;
   const n = params[0];
-  if (j > n - 0.5) return 0;
-  if (Math.abs(j - rows[row * 4 + 2]) < 0.5) return 0;
+  // Lanes past n read a clamped index and are zeroed at the end: no early return per lane.
   const x = (values[row * n + j] - rows[row * 4]) * call[0];
   // e = e^{-|x|}: -|x| = i ln2 + r with |r| <= ln2 / 2, 2^i from the table; 0 below e^-87.
   const u = Math.max(-Math.abs(x), -87);
   const i = Math.floor(u * 1.4426950408889634 + 0.5);
   const r = u - i * 0.693145751953125 - i * 1.4286068203094172e-6;
-  let e = (1 + r * (1 + r * (0.5 + r * (0.16666667 + r * (0.041666668 + r * (0.008333334 + r * (0.0013888889 + r * 0.0001984127))))))) * pow2[-i];
-  if (Math.abs(x) > 87) e = 0;
-  if (x > 0) return -Math.max(e, 1.1754944e-38);
-  return e;
+  let w = (1 + r * (1 + r * (0.5 + r * (0.16666667 + r * (0.041666668 + r * (0.008333334 + r * (0.0013888889 + r * 0.0001984127))))))) * pow2[-i];
+  if (Math.abs(x) > 87) w = 0;
+  if (x > 0) w = -Math.max(w, 1.1754944e-38);
+  if (Math.abs(j - rows[row * 4 + 2]) < 0.5) w = 0;
+  if (j > n - 0.5) w = 0;
+  return w;
 }
 
 /**
