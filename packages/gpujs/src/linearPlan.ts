@@ -228,27 +228,30 @@ async function flatten(value: unknown): Promise<Float32Array> {
     v = await (v as { toArray(): unknown }).toArray();
   }
   if (v instanceof Float32Array) return v;
-  // Nested rows: gpu.js erects them as views of one array where it can; copy otherwise.
-  const out: number[] = [];
-  const walk = (part: unknown): void => {
-    if (part instanceof Float32Array || (typeof part === 'object' && part !== null && !Array.isArray(part))) {
-      const values = part as ArrayLike<number>;
-      for (let i = 0; i < values.length; i++) out.push(values[i]);
-    } else {
-      for (const inner of part as unknown[]) walk(inner);
-    }
-  };
+  // Nested rows (2D, 3D outputs): gpu.js's webasm mode erects them as views of one array; the
+  // cpu mode makes one array per row, copied here into one.
   let first: unknown = v;
   let count = 1;
   while (Array.isArray(first)) {
     count *= first.length;
     first = first[0];
   }
-  if (first instanceof Float32Array && first.byteOffset === 0 && first.buffer.byteLength === count * first.length * 4) {
+  const width = (first as ArrayLike<number>).length;
+  if (first instanceof Float32Array && first.byteOffset === 0 && first.buffer.byteLength === count * width * 4) {
     return new Float32Array(first.buffer);
   }
-  walk(v);
-  return Float32Array.from(out);
+  const out = new Float32Array(count * width);
+  let at = 0;
+  const copy = (part: unknown): void => {
+    if (Array.isArray(part)) {
+      for (const inner of part) copy(inner);
+    } else {
+      out.set(part as ArrayLike<number>, at);
+      at += width;
+    }
+  };
+  copy(v);
+  return out;
 }
 
 /** Chains per shape, the most recent few kept (each holds compiled modules or buffers). */
