@@ -142,7 +142,9 @@ export function linearProductTree(a: tf.Tensor2D, b: tf.Tensor2D, K: number, dee
   let nodes = a.shape[1];
   let coefficients = [a, b];
   const shallow: ShallowLevel[] = [];
-  const firstDeep = K <= DEEP_MAX_DEGREE ? deepNodes : 1;
+  // Measured faster on wasm only (on the cpu backend and on WebGPU through llvmpipe the work of
+  // the matrix products outweighs the operations saved).
+  const firstDeep = K <= DEEP_MAX_DEGREE && tf.getBackend() === 'wasm' ? deepNodes : 1;
   while (nodes > firstDeep) {
     const d = coefficients.length - 1;
     const D = Math.min(2 * d, K);
@@ -205,7 +207,10 @@ export function linearProductTreeAdjoint(tree: LinearTree, rootAdjoint: tf.Tenso
     // d parent[r] / d left[p] = right[r - p] and d parent[r] / d right[p] = left[r - p]: both
     // children's adjoints are the parent's adjoint times the children with halves swapped.
     const swapped = halves.map(([left, right]) => concatColumns([right, left]).reshape([batch, 2, h]));
-    const parent = adjoint.map((p) => p.reshape([batch, 1, h]));
+    // Broadcast over the two halves; the cpu backend broadcasts element by element, so it gets
+    // the parent's adjoint written out twice instead.
+    const twice = tf.getBackend() === 'cpu';
+    const parent = adjoint.map((p) => (twice ? concatColumns([p, p]) : p).reshape([batch, twice ? 2 : 1, h]));
     const next: tf.Tensor2D[] = [];
     for (let p = 0; p <= d; p++) {
       const terms: tf.Tensor[] = [];

@@ -138,13 +138,26 @@ function hardTopk(label: tf.Tensor2D, kthIndex: tf.Tensor, numerator: tf.Tensor,
 const EXP_ZERO = -1e4;
 
 /**
- * exp(z) of each row of z (`[batch, width]`) whose maximum is 0, divided by the row's sum of
- * exp(z) (the softmax), and that scale, 1 / sum, as `[batch, 1]` (the softmax at the maximum).
- * On wasm, TF.js's softmax has a vectorised exponential and is several times faster than tf.exp.
+ * The leaf coefficients from log u and log e (`[batch, width]`, each row's maximum 0): the low
+ * coefficient `exp(logLow)` (in (0, 1]) and the high one `beta exp(logHigh)`, with beta scaling
+ * each row's high coefficients to sum to `mass`. On wasm, TF.js's softmax has a vectorised
+ * exponential and is several times faster than tf.exp, so both come out of a softmax (exp(z) / sum
+ * and, at the row's maximum, 1 / sum); on the cpu backend (and WebGPU through llvmpipe) softmax
+ * is the slower.
  */
-function scaledExp(z: tf.Tensor2D): { values: tf.Tensor2D; scale: tf.Tensor2D } {
-  const values = tf.softmax(z) as tf.Tensor2D;
-  return { values, scale: tf.max(values, 1, true) as tf.Tensor2D };
+function leafCoefficients(logLow: tf.Tensor2D, logHigh: tf.Tensor2D, mass: number): { low: tf.Tensor2D; high: tf.Tensor2D; beta: tf.Tensor2D } {
+  if (tf.getBackend() !== 'wasm') {
+    const e = tf.exp(logHigh);
+    const beta = tf.div(mass, tf.sum(e, 1, true)) as tf.Tensor2D;
+    return { low: tf.exp(logLow), high: tf.mul(e, beta), beta };
+  }
+  const lowShares = tf.softmax(logLow);
+  const highShares = tf.softmax(logHigh);
+  return {
+    low: tf.div(lowShares, tf.max(lowShares, 1, true)),
+    high: tf.mul(highShares, mass),
+    beta: tf.mul(tf.max(highShares, 1, true), mass),
+  };
 }
 
 /** The smooth loss by the factored linear-space tree; its exact gradient by the tree's adjoint. */
@@ -173,20 +186,14 @@ function smoothTopk(
   const unpadded = tf.add(shifted, tf.mul(label, EXP_ZERO));
   const x = (width > n ? tf.pad(unpadded, [[0, 0], [0, width - n]], reversed ? -EXP_ZERO : EXP_ZERO) : unpadded) as tf.Tensor2D;
   const isHead = tf.step(x); // 1 where x > 0
-  // Head factor u + t (u = exp(-x)), tail factor 1 + e t (e = exp(x)). Each row of log u and of
-  // log e has maximum 0 (at the k-th entry), so both come out of a softmax: the low coefficient
-  // (u or e, 1 or below) is the softmax divided by its row's scale, and the high coefficient is
-  // the softmax scaled to mass min(K, MASS_CAP), so that coefficients of degree r stay below
-  // e^MASS_CAP (the mass before scaling is >= K, so beta <= 1).
+  // Head factor u + t (u = exp(-x)), tail factor 1 + e t (e = exp(x)); reversed, e + u t. Each row
+  // of log u and of log e has maximum 0 (at the k-th entry). The high coefficients are scaled to
+  // mass min(K, MASS_CAP), so that coefficients of degree r stay below e^MASS_CAP (the mass
+  // before scaling is >= K, so beta <= 1).
   const positive = tf.relu(x);
   const logU = tf.neg(positive) as tf.Tensor2D; // -max(x, 0)
   const logE = tf.sub(x, positive) as tf.Tensor2D; // min(x, 0), exactly
-  const lowExp = scaledExp(reversed ? logE : logU);
-  const highExp = scaledExp(reversed ? logU : logE);
-  const low = tf.div(lowExp.values, lowExp.scale);
-  const mass = Math.min(K, MASS_CAP);
-  const high = tf.mul(highExp.values, mass);
-  const beta = tf.mul(highExp.scale, mass); // t is rescaled by beta
+  const { low, high, beta } = leafCoefficients(reversed ? logE : logU, reversed ? logU : logE, Math.min(K, MASS_CAP));
   const tree = linearProductTree(low as tf.Tensor2D, high as tf.Tensor2D, K);
   const qK = tf.slice(tree.root, [0, mK], [batch, 1]);
   const qK1 = tf.slice(tree.root, [0, mK1], [batch, 1]);
