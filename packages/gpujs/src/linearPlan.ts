@@ -132,7 +132,7 @@ class LinearChain {
     ]);
     let gradStep = -1;
     if (grad) {
-      // Complements from the root's children down to level 3 (the gradient kernel takes level 2 in).
+      // Complements from the root's children down to level 3 (the gradient kernel does levels 2 to 0).
       let complement: Stored = root;
       for (let l = depth - 1; l >= 3; l--) {
         const f = fold(nodes[l]);
