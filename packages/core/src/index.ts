@@ -13,4 +13,5 @@ export { smoothTopkRow, SmoothTopkWorkspace } from './loss/smooth.js';
 export { hardTopkRow, usesHardLoss } from './loss/hard.js';
 export { paperGradientRow, paperSeriesTerms, checkPaperBackward } from './loss/paperBackward.js';
 export { crossEntropyLoss } from './crossEntropy.js';
+export { kthLargest } from './select.js';
 export { CoreBackend, createCoreBackend, type CoreBackendOptions } from './coreBackend.js';

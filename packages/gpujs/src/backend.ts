@@ -12,6 +12,7 @@
 import {
   checkPaperBackward,
   hardTopkRow,
+  kthLargest,
   paperGradientRow,
   reduceLossesAndGradient,
   usesHardLoss,
@@ -27,7 +28,6 @@ import type { GPU } from 'gpu.js';
 import { KernelSet, readVector, type KernelOutput } from './kernels.js';
 import { loadGpuJs, type GpujsMode, type GpujsModeInfo } from './modes.js';
 import { rowsPerChunk, treeShape, type TreeShape } from './tree.js';
-import { kthLargest, kthLargestExcept } from './select.js';
 import { linearBoundOk, LinearPlans } from './linearPlan.js';
 
 /** Per-row values the kernels read: shift, z offset, label, gradient multiplier. */
@@ -129,20 +129,11 @@ export class GpujsBackend implements TopKBackend {
       }
     }
     const rowValues = new Float32Array(batch * ROW_FIELDS);
-    // Small k: one pass keeping the k largest; otherwise a copy of the row and quickselect.
-    const smallK = k <= 32;
-    const selection = new Float64Array(smallK ? k : n - 1);
+    const heap = new Float64Array(k);
     for (let i = 0; i < batch; i++) {
       const y = labels[i];
       const offset = i * n;
-      let c: number;
-      if (smallK) {
-        c = kthLargestExcept(scores, offset, n, y, k, selection);
-      } else {
-        let count = 0;
-        for (let j = 0; j < n; j++) if (j !== y) selection[count++] = scores[offset + j];
-        c = kthLargest(selection, n - 1, k);
-      }
+      const c = kthLargest(scores, offset, n, k, y, heap);
       rowValues[i * ROW_FIELDS] = c;
       // z = alpha/tau + log sigma_k - log sigma_{k-1} - x_y, x_y = (s_y - c) / (k tau).
       rowValues[i * ROW_FIELDS + 1] = (alpha * k - (scores[offset + y] - c)) / (k * tau);
