@@ -1,9 +1,13 @@
 /**
- * Backends that must run in a process of their own. gpu.js's headless GL (GLX under Xvfb)
- * and Dawn's WebGPU (EGL) cannot share one process here: with Dawn first, the first GL call
- * dies of an X error (BadAccess on X_GLXMakeCurrent) that kills the process; with GL first,
- * Dawn finds no adapter. The benchmark therefore runs `gpujs:headlessgl` in a child process
- * of itself (under `xvfb-run -a` when there is no display) and merges its figures.
+ * Backends that must run in a process of their own, each in a child process of the benchmark
+ * (under `xvfb-run -a` when there is no display) whose figures are merged:
+ * - gpu.js's headless GL (GLX under Xvfb) and Dawn's WebGPU (EGL) cannot share one process
+ *   here: with Dawn first, the first GL call dies of an X error (BadAccess on
+ *   X_GLXMakeCurrent) that kills the process; with GL first, Dawn finds no adapter.
+ * - Once Dawn has created a device, its Node binding polls for events with `setImmediate` for
+ *   as long as the device lives (its `lost` promise keeps a task pending; dawn-gpu/node-webgpu
+ *   issue 17): measured here, more than one core busy while the process is idle. In the
+ *   benchmark's own process that would slow every backend measured after discovery.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -19,6 +23,8 @@ import type { StabilityCell, StabilitySkip } from './stability.js';
 /** Backends run in a separate process, and why. */
 export const ISOLATED_BACKENDS: Record<string, string> = {
   'gpujs:headlessgl': 'headless GL (GLX) and Dawn (EGL) cannot share a process',
+  'tfjs:webgpu': "a Dawn device busy-polls a core while it lives, which would slow the other backends",
+  'gpujs:webgpu': "a Dawn device busy-polls a core while it lives, which would slow the other backends",
 };
 
 /** What a child process measured: the parts of a report that belong to its backends. */
