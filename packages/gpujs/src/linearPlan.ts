@@ -10,6 +10,7 @@
  * storage buffers), on kernels compiled once per role and level: a pipeline compiles its own
  * copy of every kernel, which costs a shader compilation per shape on GL and WebGPU.
  */
+import { logBinomial } from '@topk/core';
 import type { GPU } from 'gpu.js';
 import type { KernelSet, KernelRole } from './kernels.js';
 import type { GpujsMode } from './modes.js';
@@ -20,13 +21,6 @@ import { treeShape, type TreeShape } from './tree.js';
  * degree m is at most C(leaves, m) (leaf coefficients lie in [0, 1]), float32 overflows at 3.4e38.
  */
 const LINEAR_BOUND_LOG = Math.log(1e30);
-
-/** log C(N, m), summed exactly enough for a bound check. */
-function logBinomial(N: number, m: number): number {
-  let sum = 0;
-  for (let i = 0; i < m; i++) sum += Math.log((N - i) / (i + 1));
-  return sum;
-}
 
 /**
  * Whether the loss of rows of n entries at this k may run in linear space: every coefficient of

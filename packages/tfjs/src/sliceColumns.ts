@@ -43,14 +43,18 @@ function sliceColumnsWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorI
   return outputs;
 }
 
-/** Float32 matrices with equal row counts, side by side. */
-function concatColumnsWasm({ inputs, backend: b }: KernelArgs): tf.TensorInfo {
-  const backend = b as BackendWasm;
+/** The inputs of a concat in order ('0', '1', ...), and the shape of the result. */
+function concatShape(inputs: tf.NamedTensorInfoMap): { parts: tf.TensorInfo[]; rows: number; cols: number } {
   const parts = Object.keys(inputs)
     .sort((p, q) => Number(p) - Number(q))
     .map((key) => inputs[key] as tf.TensorInfo);
-  const rows = parts[0].shape[0];
-  const cols = parts.reduce((sum, t) => sum + t.shape[1], 0);
+  return { parts, rows: parts[0].shape[0], cols: parts.reduce((sum, t) => sum + t.shape[1], 0) };
+}
+
+/** Float32 matrices with equal row counts, side by side. */
+function concatColumnsWasm({ inputs, backend: b }: KernelArgs): tf.TensorInfo {
+  const backend = b as BackendWasm;
+  const { parts, rows, cols } = concatShape(inputs);
   const out = backend.makeOutput([rows, cols], 'float32');
   const heap = heapOf(backend);
   const to = offsetOf(backend, out);
@@ -84,11 +88,7 @@ function sliceColumnsCpu({ inputs, backend: b, attrs }: KernelArgs): tf.TensorIn
 
 function concatColumnsCpu({ inputs, backend: b }: KernelArgs): tf.TensorInfo {
   const backend = b as CpuBackend;
-  const parts = Object.keys(inputs)
-    .sort((p, q) => Number(p) - Number(q))
-    .map((key) => inputs[key] as tf.TensorInfo);
-  const rows = parts[0].shape[0];
-  const cols = parts.reduce((sum, t) => sum + t.shape[1], 0);
+  const { parts, rows, cols } = concatShape(inputs);
   const values = new Float32Array(rows * cols);
   let begin = 0;
   for (const t of parts) {
