@@ -15,6 +15,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AlgorithmResult, AlgorithmSkip } from './algorithms.js';
+import type { HeadToHeadResult, HeadToHeadSkip } from './headToHead.js';
 import type { SkippedBackend } from './backends.js';
 import type { MachineDescription } from './report.js';
 import type { SkippedConfig, SpeedResult } from './speed.js';
@@ -34,6 +35,7 @@ export interface PartialRun {
   adapters: MachineDescription['adapters'];
   speed: SpeedResult[];
   skippedConfigs: SkippedConfig[];
+  headToHead: { results: HeadToHeadResult[]; skipped: HeadToHeadSkip[] };
   algorithms: { results: AlgorithmResult[]; skipped: AlgorithmSkip[] };
   stability: { cells: StabilityCell[]; skipped: StabilitySkip[] };
 }

@@ -19,6 +19,7 @@ import { PROFILES, type Profile } from './profiles.js';
 import { runPytorch } from './pytorch.js';
 import { checkTargets, computeRatios, describeMachine, terminalSummary, type BenchmarkReport, type MachineDescription } from './report.js';
 import { BatchCache, planGrid, runSpeedGrid, type SkippedConfig, type SpeedResult } from './speed.js';
+import { headToHeadSteps, runHeadToHeads } from './headToHead.js';
 import { ISOLATED_BACKENDS, runIsolated, sendToParent, type PartialRun } from './isolated.js';
 import type { FoundBackend } from './backends.js';
 import { runExactVectors, runStabilityGrid, stabilitySteps } from './stability.js';
@@ -83,7 +84,7 @@ async function runPhases(
   tick: (label: string) => void,
   note: (label: string) => void,
   withCore: boolean,
-): Promise<Pick<PartialRun, 'speed' | 'skippedConfigs' | 'algorithms' | 'stability'>> {
+): Promise<Pick<PartialRun, 'speed' | 'skippedConfigs' | 'headToHead' | 'algorithms' | 'stability'>> {
   const speed: SpeedResult[] = [];
   const skippedConfigs: SkippedConfig[] = [];
   for (const backend of found) {
@@ -92,15 +93,17 @@ async function runPhases(
     speed.push(...grid.results);
     skippedConfigs.push(...grid.skipped);
   }
+  note('head to head with core');
+  const headToHead = await runHeadToHeads(found, cache, profile.headToHead, profile.warmupMinMs, tick);
   const policy = { warmup: profile.warmup, warmupMinMs: profile.warmupMinMs, reps: Math.min(profile.reps, 5), configBudgetMs: profile.configBudgetMs / 2 };
   const algorithms = await runAlgorithms(profile, found, cache, policy, profile.maxRunMs, profile.algorithmBudgetMs, speed, tick, withCore);
   const stability = await runStabilityGrid(profile, found, tick, withCore);
-  return { speed, skippedConfigs, algorithms, stability };
+  return { speed, skippedConfigs, headToHead, algorithms, stability };
 }
 
 function phaseSteps(profile: Profile, found: readonly FoundBackend[], withCore: boolean): number {
   const gridSteps = found.reduce((sum, b) => sum + planGrid(profile, b).length, 0);
-  return gridSteps + algorithmSteps(profile, found, withCore) + stabilitySteps(profile);
+  return gridSteps + headToHeadSteps(found) + algorithmSteps(profile, found, withCore) + stabilitySteps(profile);
 }
 
 function adaptersOf(found: readonly FoundBackend[]): MachineDescription['adapters'] {
@@ -190,7 +193,7 @@ async function main(): Promise<void> {
   const note = (task: string) => bar.update({ task });
 
   const phases = await runPhases(profile, found, cache, tick, note, true);
-  const { speed, skippedConfigs, algorithms, stability } = phases;
+  const { speed, skippedConfigs, headToHead, algorithms, stability } = phases;
   await disposeAll(found);
   const adapters = adaptersOf(found);
   const foundNames = found.map((b) => b.name);
@@ -208,6 +211,8 @@ async function main(): Promise<void> {
       adapters.push(...partial.adapters);
       speed.push(...partial.speed);
       skippedConfigs.push(...partial.skippedConfigs);
+      headToHead.results.push(...partial.headToHead.results);
+      headToHead.skipped.push(...partial.headToHead.skipped);
       algorithms.results.push(...partial.algorithms.results);
       algorithms.skipped.push(...partial.algorithms.skipped);
       stability.cells.push(...partial.stability.cells);
@@ -248,6 +253,7 @@ async function main(): Promise<void> {
     speed,
     skippedConfigs,
     ratios: [],
+    headToHead,
     algorithms,
     stability: {
       cells: stability.cells,

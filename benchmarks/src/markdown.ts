@@ -1,6 +1,6 @@
 /** docs/benchmarks.md, regenerated from a run's report: every number in it comes from that run. */
 import { chartK, type ChartFile } from './charts.js';
-import { SPEED_HEADER, speedRows, type BenchmarkReport } from './report.js';
+import { HEAD_TO_HEAD_HEADER, SPEED_HEADER, headToHeadRows, speedRows, type BenchmarkReport } from './report.js';
 import type { StabilityCell } from './stability.js';
 
 function table(header: string[], rows: string[][]): string {
@@ -62,7 +62,8 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
     for (const b of report.backends.skipped) lines.push(`- \`${b.name}\`: ${b.reason}`);
     lines.push('');
   }
-  lines.push('## Targets (foundation issue)', '');
+  lines.push('## Targets', '');
+  lines.push('Core\'s targets come from the foundation issue and the speed grid below; the backends\' aims from their issues and the head-to-head table.', '');
   if (Math.max(m.loadAverage.start, m.loadAverage.end) > m.cores) {
     lines.push(
       `> Caveat: this run shared the machine with other work (load average ${m.loadAverage.start} to ${m.loadAverage.end} on ${m.cores} cores), so every time here is inflated, and unevenly: ` +
@@ -72,6 +73,19 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   }
   lines.push(table(['target', 'measured', 'met'], report.targets.map((t) => [t.target, t.measured, t.met === null ? 'not measured' : t.met ? 'yes' : 'no'])));
   lines.push('');
+  const h2h = report.headToHead;
+  if (h2h && (h2h.results.length > 0 || h2h.skipped.length > 0)) {
+    lines.push('## Head to head with core', '');
+    lines.push(
+      `Each backend against core, forward+backward on the same batch (batch ${s.batch}), in alternating blocks: every round runs one block of consecutive timed calls of the backend, of core and of the backend's cross-entropy floor, in an order rotated each round, after a warm-up of each. ` +
+        'Both sides of each ratio come from the same minutes of the machine, which the speed grid below (one backend after another) cannot promise: this machine drifts between a fast and a slow phase. ' +
+        'Medians in milliseconds; "by round" is the range of the per-round ratios.',
+      '',
+    );
+    if (h2h.results.length > 0) lines.push(table(HEAD_TO_HEAD_HEADER, headToHeadRows(h2h.results)), '');
+    for (const x of h2h.skipped) lines.push(`- not run: ${x.backend}: ${x.reason}`);
+    if (h2h.skipped.length > 0) lines.push('');
+  }
   lines.push('## Which backend is fastest (this run)', '');
   const all = [...report.speed, ...(report.pytorch?.speed ?? [])];
   const headK = chartK(report);
@@ -88,7 +102,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   lines.push(
     `Batch ${s.batch}; ${s.warmup} warm-up run(s), then up to ${s.reps} timed repetitions (fewer when one run is slow: "(Nx)"), median ± median absolute deviation in milliseconds. ` +
       'Forward computes the per-sample losses; forward+backward also the gradient (`grad: true`), both including the upload of the scores and the read-back of the results. ' +
-      'The floor is softmax cross-entropy forward+backward on the same backend and rows. Ratios are of forward+backward times.',
+      'The floor is softmax cross-entropy forward+backward on the same backend and rows. Ratios are of forward+backward times; the ratio to core compares figures measured minutes apart (see the head-to-head table for ratios measured side by side).',
     '',
   );
   lines.push(table(SPEED_HEADER, speedRows(report)));

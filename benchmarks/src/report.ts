@@ -2,6 +2,7 @@
 import { cpus, totalmem, platform, release, arch, loadavg } from 'node:os';
 import { linearRegression } from 'simple-statistics';
 import type { AlgorithmResult, AlgorithmSkip } from './algorithms.js';
+import type { HeadToHeadResult, HeadToHeadSkip } from './headToHead.js';
 import type { SkippedBackend } from './backends.js';
 import type { Profile } from './profiles.js';
 import type { PytorchReport } from './pytorch.js';
@@ -34,7 +35,7 @@ export interface Ratio {
   readonly toCrossEntropy: number | null;
 }
 
-/** One explicit target check of the foundation issue. */
+/** One explicit target check of an issue. */
 export interface TargetCheck {
   readonly target: string;
   readonly measured: string;
@@ -55,6 +56,8 @@ export interface BenchmarkReport {
   readonly speed: SpeedResult[];
   readonly skippedConfigs: SkippedConfig[];
   ratios: Ratio[];
+  /** Each backend against core in alternating blocks (absent from reports written before it existed). */
+  readonly headToHead?: { results: HeadToHeadResult[]; skipped: HeadToHeadSkip[] };
   readonly algorithms: { results: AlgorithmResult[]; skipped: AlgorithmSkip[] };
   readonly stability: { cells: StabilityCell[]; skipped: StabilitySkip[]; exactVectors: ExactVectorRow[] | null; exactVectorsNote: string };
   pytorch: PytorchReport | null;
@@ -107,7 +110,35 @@ function logSlope(points: { x: number; ms: number }[]): number | null {
   return round(linearRegression(points.map((p) => [Math.log(p.x), Math.log(p.ms)])).m, 3);
 }
 
-/** The foundation issue's targets for core, checked on this run's figures. */
+/** The speed aims of the backend issues, checked on the head-to-head figures at n = 1000, k = 5. */
+const BACKEND_AIMS: readonly { backend: string; issue: string; toCore: number; toCrossEntropy?: number }[] = [
+  { backend: 'tfjs:wasm', issue: '#3', toCore: 2, toCrossEntropy: 3 },
+  { backend: 'gpujs:webasm', issue: '#4', toCore: 2 },
+];
+
+function backendAimChecks(report: BenchmarkReport): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const aim of BACKEND_AIMS) {
+    const h = report.headToHead?.results.find((r) => r.backend === aim.backend && r.n === 1000 && r.k === 5);
+    const where = `${aim.backend} (issue ${aim.issue}), n=1000, k=5 forward+backward, head to head`;
+    const notMeasured = h ? '' : report.backends.found.includes(aim.backend) ? 'not measured at n=1000, k=5 in this profile' : `not measured: ${aim.backend} did not run`;
+    checks.push(
+      h
+        ? { target: `${where}: at most ${aim.toCore}x core`, measured: `${h.backendMs.medianMs.toFixed(1)} ms / core ${h.coreMs.medianMs.toFixed(1)} ms = ${h.toCore.toFixed(2)}x (rounds: ${Math.min(...h.roundRatiosToCore).toFixed(2)}-${Math.max(...h.roundRatiosToCore).toFixed(2)}x)`, met: h.toCore <= aim.toCore }
+        : { target: `${where}: at most ${aim.toCore}x core`, measured: notMeasured, met: null },
+    );
+    if (aim.toCrossEntropy === undefined) continue;
+    const ce = h?.crossEntropyMs;
+    checks.push(
+      h && ce && h.toCrossEntropy !== null
+        ? { target: `${where}: at most ${aim.toCrossEntropy}x its cross-entropy`, measured: `${h.backendMs.medianMs.toFixed(1)} ms / ${ce.medianMs.toFixed(1)} ms = ${h.toCrossEntropy.toFixed(2)}x`, met: h.toCrossEntropy <= aim.toCrossEntropy }
+        : { target: `${where}: at most ${aim.toCrossEntropy}x its cross-entropy`, measured: notMeasured || 'no cross-entropy floor on this backend', met: null },
+    );
+  }
+  return checks;
+}
+
+/** The foundation issue's targets for core and the backend issues' speed aims, checked on this run's figures. */
 export function checkTargets(report: BenchmarkReport): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const core = find(report.speed, 'core', 'forward+backward', 1000, 5);
@@ -152,6 +183,7 @@ export function checkTargets(report: BenchmarkReport): TargetCheck[] {
     measured: slopeK === null ? 'fewer than two k >= 2 measured' : `slope ${slopeK} at n = ${atN} over k = ${ksUsed.join(', ')}`,
     met: slopeK === null ? null : slopeK <= 1.1,
   });
+  checks.push(...backendAimChecks(report));
   return checks;
 }
 
@@ -194,10 +226,28 @@ export function textTable(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Rows of the head-to-head table. */
+export function headToHeadRows(results: readonly HeadToHeadResult[]): string[][] {
+  const f = (x: number) => x.toFixed(x < 10 ? 2 : 1);
+  return results.map((h) => [
+    h.backend, String(h.n), String(h.k), `${h.rounds} x ${h.block}`,
+    f(h.backendMs.medianMs), f(h.coreMs.medianMs), h.toCore.toFixed(2),
+    `${Math.min(...h.roundRatiosToCore).toFixed(2)}-${Math.max(...h.roundRatiosToCore).toFixed(2)}`,
+    h.crossEntropyMs ? f(h.crossEntropyMs.medianMs) : '-', h.toCrossEntropy !== null ? h.toCrossEntropy.toFixed(2) : '-',
+  ]);
+}
+
+export const HEAD_TO_HEAD_HEADER = ['backend', 'n', 'k', 'rounds x block', 'fwd+bwd ms', 'core ms', '/ core', '/ core by round', 'CE ms', '/ CE'];
+
+function headToHeadText(results: readonly HeadToHeadResult[]): string {
+  return ['Head to head (forward+backward against core and the backend\'s cross-entropy in alternating blocks; medians, ms):', textTable(HEAD_TO_HEAD_HEADER, headToHeadRows(results))].join('\n');
+}
+
 /** The lines printed at the end of a run: speed table, target checks, skipped items. */
 export function terminalSummary(report: BenchmarkReport): string {
   const parts = [`Speed (batch ${report.settings.batch}, median ± MAD of the repetitions, ms; "(Nx)" = fewer repetitions than asked):`, textTable(SPEED_HEADER, speedRows(report)), ''];
-  parts.push('Targets of the foundation issue:');
+  if (report.headToHead && report.headToHead.results.length > 0) parts.push(headToHeadText(report.headToHead.results), '');
+  parts.push('Targets (core: the foundation issue; backends: their issues):');
   for (const t of report.targets) parts.push(`  [${t.met === null ? 'n/a' : t.met ? 'met' : 'NOT MET'}] ${t.target}: ${t.measured}`);
   const skipped = [...report.skippedConfigs, ...(report.pytorch?.skipped ?? [])];
   if (skipped.length > 0) {

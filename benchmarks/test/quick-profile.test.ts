@@ -84,9 +84,22 @@ describe('npm run bench:quick', () => {
     expect(logSpace.every((c) => c.nonFiniteShare === 0)).toBe(true);
   });
 
-  it('checks the foundation targets explicitly', () => {
-    expect(report.targets.length).toBe(4);
-    expect(output).toContain('Targets of the foundation issue');
+  it('times every other backend it found against core, head to head at n = 1000, k = 5', () => {
+    const others = report.backends.found.filter((b) => b !== 'core');
+    const measured = [...report.headToHead!.results.map((h) => h.backend), ...report.headToHead!.skipped.map((s) => s.backend)];
+    expect(measured.sort()).toEqual([...others].sort());
+    for (const h of report.headToHead!.results) {
+      expect([h.n, h.k]).toEqual([1000, 5]);
+      expect(h.backendMs.samplesMs.length).toBe(h.rounds * h.block);
+      expect(h.coreMs.samplesMs.length).toBe(h.rounds * h.block);
+      expect(h.toCore).toBeGreaterThan(0);
+    }
+    if (report.backends.found.includes('tfjs:wasm')) expect(markdown).toContain('## Head to head with core');
+  });
+
+  it('checks the foundation targets and the backend aims explicitly', () => {
+    expect(report.targets.length).toBe(7);
+    expect(output).toContain('Targets (core: the foundation issue; backends: their issues)');
     const ce = report.targets.find((t) => t.target.includes('cross-entropy'));
     expect(ce?.met).not.toBeNull();
   });

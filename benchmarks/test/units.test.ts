@@ -1,9 +1,10 @@
 /** The benchmark's own arithmetic: comparisons, the float32 overflow demonstration, the grid plan. */
 import { describe, expect, it } from 'vitest';
-import { createCoreBackend, logEspDivideAndConquer } from '@topk/core';
+import { createCoreBackend, logEspDivideAndConquer, type TopKBackend } from '@topk/core';
+import { runHeadToHead } from '../src/headToHead.js';
 import { makeBatch } from '../src/data.js';
 import { PROFILES } from '../src/profiles.js';
-import { planGrid, type SpeedResult } from '../src/speed.js';
+import { BatchCache, planGrid, type SpeedResult } from '../src/speed.js';
 import { compareRows, logEspSummationLinearFloat32 } from '../src/stability.js';
 import { summarise } from '../src/stats.js';
 import { computeRatios } from '../src/report.js';
@@ -55,5 +56,35 @@ describe('planGrid and ratios', () => {
     const ratios = computeRatios([r('core', 'forward+backward', 5, 4), r('core', 'cross-entropy', null, 2), r('x', 'forward+backward', 5, 12), r('x', 'cross-entropy', null, 3)]);
     expect(ratios.find((q) => q.backend === 'x')).toMatchObject({ toCore: 3, toCrossEntropy: 4 });
     expect(ratios.find((q) => q.backend === 'core')).toMatchObject({ toCore: 1, toCrossEntropy: 2 });
+  });
+});
+
+describe('runHeadToHead', () => {
+  it('times every contender in blocks of consecutive calls, rotating their order each round', async () => {
+    const calls: string[] = [];
+    const recording = (label: string): TopKBackend => {
+      const inner = createCoreBackend();
+      return { ...inner, name: label, precision: 'float64', loss: async (request) => (calls.push(label), inner.loss(request)) } as TopKBackend;
+    };
+    const backend = { name: 'x', family: 'core' as const, backend: recording('x'), crossEntropy: async () => void calls.push('ce'), floorNote: '', probeError: 0 };
+    const plan = { n: 20, k: 5, rounds: 3, block: 2, budgetMs: 60_000 };
+    const h = await runHeadToHead(backend, recording('core'), new BatchCache(4), plan, 0);
+    const timed = calls.slice(calls.length - 3 * 3 * 2);
+    const blocks = Array.from({ length: 9 }, (_, i) => timed.slice(2 * i, 2 * i + 2));
+    for (const b of blocks) expect(b[0]).toBe(b[1]);
+    expect(blocks.map((b) => b[0])).toEqual(['x', 'core', 'ce', 'core', 'ce', 'x', 'ce', 'x', 'core']);
+    expect(h.backendMs.samplesMs.length).toBe(6);
+    expect(h.coreMs.samplesMs.length).toBe(6);
+    expect(h.crossEntropyMs?.samplesMs.length).toBe(6);
+    expect(h.roundRatiosToCore.length).toBe(3);
+    expect(h.toCore).toBeCloseTo(h.backendMs.medianMs / h.coreMs.medianMs, 2);
+  });
+
+  it('cuts the rounds to the time budget, keeping at least one', async () => {
+    const backend = { name: 'x', family: 'core' as const, backend: createCoreBackend(), crossEntropy: null, floorNote: '', probeError: 0 };
+    const h = await runHeadToHead(backend, createCoreBackend(), new BatchCache(4), { n: 20, k: 5, rounds: 50, block: 2, budgetMs: 0 }, 0);
+    expect(h.rounds).toBe(1);
+    expect(h.crossEntropyMs).toBeNull();
+    expect(h.toCrossEntropy).toBeNull();
   });
 });
