@@ -144,11 +144,11 @@ export class GpujsBackend implements TopKBackend {
 
     // Float64 losses: the weights multiply them in place, and tiny weights would flush to 0 in float32.
     const losses = new Float64Array(batch);
-    const grad = wantGrad ? new Float32Array(batch * n) : null;
-    const deviceRows = mode === 'hard' ? 0 : batch;
-    if (deviceRows > 0) {
-      await this.smoothOnDevice(scores, rowValues, batch, n, k, tau, wantGrad && backward === 'exact', losses, grad);
-    }
+    const exactGrad = wantGrad && backward === 'exact' && mode !== 'hard';
+    // The device's gradient is the result array itself where one chunk held every row.
+    let grad: Float32Array | null = null;
+    if (mode !== 'hard') grad = await this.smoothOnDevice(scores, rowValues, batch, n, k, tau, exactGrad, losses);
+    if (wantGrad && grad === null) grad = new Float32Array(batch * n);
 
     // Host rows: the hard loss (mode hard or the switch) and the paper's backward, in float64.
     const row64 = wantGrad ? new Float64Array(n) : null;
@@ -181,14 +181,14 @@ export class GpujsBackend implements TopKBackend {
     tau: number,
     exactGrad: boolean,
     losses: Float64Array,
-    grad: Float32Array | null,
-  ): Promise<void> {
+  ): Promise<Float32Array | null> {
     const kernels = this.live();
     const shape = treeShape(n, k);
     const scale = 1 / (k * tau);
     if (linearBoundOk(n, k)) {
       const plans = this.linear!;
       const chunk = plans.rowsPerChunk(shape, batch);
+      let grad: Float32Array | null = null;
       for (let r0 = 0; r0 < batch; r0 += chunk) {
         const rows = Math.min(chunk, batch - r0);
         const values = this.matrixArgument(scores, r0, rows, n);
@@ -196,12 +196,16 @@ export class GpujsBackend implements TopKBackend {
         const out = await plans.run(n, k, tau, exactGrad, rows, values, rowInput, scale);
         for (let i = 0; i < rows; i++) losses[r0 + i] = out.terms[i * 4];
         if (exactGrad) {
+          // A fresh array from the read-back (one chunk: every row), kept rather than copied.
           const g = out.grad!;
-          grad!.set(g.subarray(0, rows * n), r0 * n);
+          if (rows === batch && g.length === batch * n) return g;
+          grad ??= new Float32Array(batch * n);
+          grad.set(g.subarray(0, rows * n), r0 * n);
         }
       }
-      return;
+      return grad;
     }
+    const grad = exactGrad ? new Float32Array(batch * n) : null;
     const chunk = rowsPerChunk(shape, batch);
     for (let r0 = 0; r0 < batch; r0 += chunk) {
       const rows = Math.min(chunk, batch - r0);
@@ -240,6 +244,7 @@ export class GpujsBackend implements TopKBackend {
         for (let j = 0; j < n; j++) grad![line + j] = out[i * (n + 1) + j];
       }
     }
+    return grad;
   }
 
   /** Level 1 from the leaves, then one kernel per level up to the root; returns every level. */

@@ -458,12 +458,14 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
 }
 
 /**
- * The gradient rows without padding: cell i of a [rows * n] output is entry (i / n, i % n) of the
- * padded gradient. A one-dimensional output reads back as one array (gpu.js builds a view per
- * group of a 3D output). params: [n, padded leaves per row].
+ * The gradient rows without padding. Output [n, rows] (cell (j, row) is entry j of the padded
+ * row) where n fits a texture side (twoD), else [rows * n] (cell i is entry (i / n, i % n)).
+ * Both read back as one array (gpu.js builds one view per row of a 2D output, one per group of
+ * 4 of a 3D output). params: [n, padded leaves per row, twoD].
  */
 export function unpadRows(this: KernelThis, padded: number[], params: number[]): number {
   const n = params[0];
+  if (params[2] > 0.5) return padded[this.thread.y * params[1] + this.thread.x];
   const i = this.thread.x;
   let row = Math.floor((i + 0.5) / n);
   if (row * n > i) row = row - 1;
