@@ -273,10 +273,16 @@ export function rowTermsLinear(this: KernelThis, root: number[], rows: number[],
  * pi_{k-1}(j)), and -g at the label. The complement C_j of leaf j is the level-3 complement
  * of its node's parent times its node's sibling (from that node's 4 leaves) times the other pair
  * of its node times its sibling leaf: positive terms only.
- * params: [n, k, Y, P, padded leaves per row, level-3 complement per node, per degree, per row,
- * unused, level 3 is the root].
+ *
+ * For k <= 5 (`fromLevelFour`) the level-3 complement is not a kernel of its own: each group
+ * forms the degrees it needs, C3 = C4 times the sibling level-3 node S3 (5 + 5 scalar loads and
+ * 15 products per group, against a pass over 5 cells per level-3 node), from the level-4
+ * complement (`complement`, identity when level 4 is the root) and level 3 (`level3`).
+ * params: [n, k, Y, P, padded leaves per row, complement per node, per degree, per row,
+ * unused, level 3 is the root, fromLevelFour (1: level 4 complement, 2: level 4 is the root),
+ * level 3 per node, per degree, per row].
  */
-export function gradientLinear(this: KernelThis, leaves: number[], rows: number[], complement: number[], terms: number[], params: number[]): number {
+export function gradientLinear(this: KernelThis, leaves: number[], rows: number[], complement: number[], level3: number[], terms: number[], params: number[]): number {
   const P = params[3];
   const z = this.thread.z;
   let row = Math.floor((z + 0.5) / P);
@@ -385,7 +391,62 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
     let c7 = 0;
     let c8 = 0;
     let c9 = 0;
-    if (params[9] > 0.5) {
+    if (params[10] > 0.5) {
+      // C4 at degrees 0..k-1 (1, 0, ... at the root) and S3 at 0..k-1, then C3 = C4 S3.
+      const quarter = Math.floor((half + 0.5) / 2);
+      const sib3 = half - quarter * 2 < 0.5 ? half + 1 : half - 1;
+      let u0 = 1;
+      let u1 = 0;
+      let u2 = 0;
+      let u3 = 0;
+      let u4 = 0;
+      if (params[10] < 1.5) {
+        const ud = params[6];
+        const ub = row * params[7] + quarter * params[5];
+        u0 = complement[ub];
+        if (k > 1.5) u1 = complement[ub + ud];
+        if (k > 2.5) u2 = complement[ub + 2 * ud];
+        if (k > 3.5) u3 = complement[ub + 3 * ud];
+        if (k > 4.5) u4 = complement[ub + 4 * ud];
+      }
+      const vd = params[12];
+      const vb = row * params[13] + sib3 * params[11];
+      const v0 = level3[vb];
+      let v1 = 0;
+      let v2 = 0;
+      let v3 = 0;
+      let v4 = 0;
+      if (k > 1.5) v1 = level3[vb + vd];
+      if (k > 2.5) v2 = level3[vb + 2 * vd];
+      if (k > 3.5) v3 = level3[vb + 3 * vd];
+      if (k > 4.5) v4 = level3[vb + 4 * vd];
+      const D0 = u0 * v0;
+      const D1 = u0 * v1 + u1 * v0;
+      const D2 = u0 * v2 + u1 * v1 + u2 * v0;
+      const D3 = u0 * v3 + u1 * v2 + u2 * v1 + u3 * v0;
+      const D4 = u0 * v4 + u1 * v3 + u2 * v2 + u3 * v1 + u4 * v0;
+      if (k < 1.5) {
+        c1 = D0;
+      } else if (k < 2.5) {
+        c1 = D1;
+        c2 = D0;
+      } else if (k < 3.5) {
+        c1 = D2;
+        c2 = D1;
+        c3 = D0;
+      } else if (k < 4.5) {
+        c1 = D3;
+        c2 = D2;
+        c3 = D1;
+        c4 = D0;
+      } else {
+        c1 = D4;
+        c2 = D3;
+        c3 = D2;
+        c4 = D1;
+        c5 = D0;
+      }
+    } else if (params[9] > 0.5) {
       if (k < 1.5) c1 = 1;
       if (k > 1.5 && k < 2.5) c2 = 1;
       if (k > 2.5 && k < 3.5) c3 = 1;

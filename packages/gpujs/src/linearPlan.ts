@@ -36,6 +36,12 @@ export function linearBoundOk(n: number, k: number): boolean {
   return logBinomial(leaves, Math.min(k, leaves / 2)) <= LINEAR_BOUND_LOG;
 }
 
+/**
+ * Largest k for which the gradient kernel forms the level-3 complement itself from the level-4
+ * one (its code holds degrees up to 4); larger k keep a complement pass down to level 3.
+ */
+const GRADIENT_FROM_LEVEL_FOUR_MAX_K = 5;
+
 /** Table of 2^-i, i = 0..127, for the kernels' exp. */
 const POW2 = Float32Array.from({ length: 128 }, (_, i) => 2 ** -i);
 
@@ -126,9 +132,11 @@ class LinearChain {
     ]);
     let gradStep = -1;
     if (grad) {
-      // Complements from the root's children down to level 3 (the gradient kernel does levels 2 to 0).
+      // Complements from the root's children down to level 3 (the gradient kernel does levels 2 to
+      // 0), or down to level 4 where the gradient kernel forms the level-3 one itself (k <= 5).
+      const fromLevelFour = k <= GRADIENT_FROM_LEVEL_FOUR_MAX_K && depth >= 4;
       let complement: Stored = root;
-      for (let l = depth - 1; l >= 3; l--) {
+      for (let l = depth - 1; l >= (fromLevelFour ? 4 : 3); l--) {
         const f = fold(nodes[l]);
         const sib = levels[l];
         complement = {
@@ -148,13 +156,18 @@ class LinearChain {
         };
       }
       const fg = quads(nodes[2]);
+      const three = levels[3];
       const padded = this.add('gradientLinear', 0, fg, [
         { step: leafStep },
         { input: 'rows' },
         { step: complement.step },
+        { step: three.step },
         { step: terms },
         {
-          literal: new Float32Array([n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, 0, depth === 3 ? 1 : 0]),
+          literal: new Float32Array([
+            n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, 0, depth === 3 ? 1 : 0,
+            fromLevelFour ? (depth === 4 ? 2 : 1) : 0, three.perNode, three.perDegree, three.perRow,
+          ]),
         },
       ]);
       // [n, rows] where a row fits a texture side (one view per row to read back), else flat.
