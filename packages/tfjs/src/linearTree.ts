@@ -39,9 +39,9 @@ interface ShallowLevel {
   readonly halves: [tf.Tensor2D, tf.Tensor2D][];
 }
 
-/** A deep level: the children side by side, `[pairs, 2 (d + 1)]`, and each product's two factors. */
-interface DeepLevel {
-  readonly children: tf.Tensor2D;
+/** A deep level: its number of sibling pairs (rows of `[pairs, 2 (d + 1)]`) and each product's two factors. */
+export interface DeepLevel {
+  readonly pairs: number;
   readonly leftFactors: tf.Tensor2D;
   readonly rightFactors: tf.Tensor2D;
   readonly d: number;
@@ -117,12 +117,22 @@ function degreeSummer(d: number, D: number, transposed = false): tf.Tensor2D {
 }
 
 /** Sum of a non-empty list of equal-shape tensors (one addN, in groups of four on WebGPU). */
-function sumOf<T extends tf.Tensor>(terms: T[], groupSize = tf.getBackend() === 'webgpu' ? WEBGPU_ADD_N_MAX : Infinity): T {
+export function sumOf<T extends tf.Tensor>(terms: T[], groupSize = tf.getBackend() === 'webgpu' ? WEBGPU_ADD_N_MAX : Infinity): T {
   if (terms.length === 1) return terms[0];
   if (terms.length <= groupSize) return tf.addN(terms) as T;
   const groups: T[] = [];
   for (let i = 0; i < terms.length; i += groupSize) groups.push(sumOf(terms.slice(i, i + groupSize), groupSize));
   return sumOf(groups, groupSize);
+}
+
+/**
+ * Sum of new equal-shape tensors, disposing the terms at once (on wasm a fresh output is much
+ * slower to write than memory just freed, which the allocator hands out again).
+ */
+export function sumAndDispose<T extends tf.Tensor>(terms: T[]): T {
+  const sum = sumOf(terms);
+  if (terms.length > 1) tf.dispose(terms);
+  return sum;
 }
 
 /** The first and second halves of the last axis of `[batch, nodes]`. */
@@ -154,26 +164,62 @@ export function linearProductTree(a: tf.Tensor2D, b: tf.Tensor2D, K: number, dee
     for (let r = 0; r <= D; r++) {
       const terms: tf.Tensor2D[] = [];
       for (let p = Math.max(0, r - d); p <= Math.min(r, d); p++) terms.push(tf.mul(halves[p][0], halves[r - p][1]));
-      next.push(sumOf(terms));
+      next.push(sumAndDispose(terms));
     }
     coefficients = next;
     nodes /= 2;
   }
   const deepInput = { d: coefficients.length - 1, nodes };
   // [batch, nodes, d + 1]; adjacent nodes are siblings from here on (any pairing is a valid tree).
-  let x = tf.transpose(tf.stack(coefficients), [1, 2, 0]).reshape([batch * nodes, coefficients.length]) as tf.Tensor2D;
-  const deep: DeepLevel[] = [];
-  let d = deepInput.d;
+  const x = tf.transpose(tf.stack(coefficients), [1, 2, 0]).reshape([batch * nodes, coefficients.length]) as tf.Tensor2D;
+  const { levels: deep, root } = deepProductLevels(x, deepInput.d, nodes, K);
+  return { shallow, deep, deepInput, root };
+}
+
+/**
+ * The deep levels of a product tree: `x` `[batch * nodes, d + 1]` holds the coefficients of
+ * `nodes` polynomials of degree d per batch row (nodes a power of two, adjacent nodes siblings);
+ * returns the levels (for {@link deepProductLevelsAdjoint}) and the product's coefficients
+ * 0..K' `[batch, K' + 1]`. Call inside `tf.tidy`; intermediates not kept are disposed at once.
+ */
+export function deepProductLevels(x: tf.Tensor2D, d: number, nodes: number, K: number): { levels: DeepLevel[]; root: tf.Tensor2D } {
+  const levels: DeepLevel[] = [];
+  let current = x;
   for (; nodes > 1; nodes /= 2) {
     const D = Math.min(2 * d, K);
-    const children = x.reshape([(batch * nodes) / 2, 2 * (d + 1)]) as tf.Tensor2D;
+    const children = current.reshape([current.shape[0] / 2, 2 * (d + 1)]) as tf.Tensor2D;
     const leftFactors = tf.matMul(children, factorPicker(d, D, 0));
     const rightFactors = tf.matMul(children, factorPicker(d, D, 1));
-    deep.push({ children, leftFactors: leftFactors as tf.Tensor2D, rightFactors: rightFactors as tf.Tensor2D, d, D });
-    x = tf.matMul(tf.mul(leftFactors, rightFactors) as tf.Tensor2D, degreeSummer(d, D));
+    if (current !== x) tf.dispose([current, children]);
+    else children.dispose();
+    levels.push({ pairs: children.shape[0], leftFactors: leftFactors as tf.Tensor2D, rightFactors: rightFactors as tf.Tensor2D, d, D });
+    const products = tf.mul(leftFactors, rightFactors) as tf.Tensor2D;
+    current = tf.matMul(products, degreeSummer(d, D));
+    products.dispose();
     d = D;
   }
-  return { shallow, deep, deepInput, root: x };
+  return { levels, root: current };
+}
+
+/**
+ * Reverse-mode derivative of {@link deepProductLevels}: from the adjoint of the root
+ * `[batch, K' + 1]` to that of the deep input `[batch * nodes, d + 1]`. Call inside `tf.tidy`.
+ */
+export function deepProductLevelsAdjoint(levels: readonly DeepLevel[], rootAdjoint: tf.Tensor2D): tf.Tensor2D {
+  let g = rootAdjoint;
+  for (let l = levels.length - 1; l >= 0; l--) {
+    const { pairs, leftFactors, rightFactors, d, D } = levels[l];
+    const products = tf.matMul(g, degreeSummer(d, D, true));
+    // Each factor's adjoint is the product's adjoint times the other factor, gathered back by E^T.
+    const [weightedRight, weightedLeft] = [tf.mul(products, rightFactors), tf.mul(products, leftFactors)];
+    const [toLeft, toRight] = [tf.matMul(weightedRight, factorPicker(d, D, 0, true)), tf.matMul(weightedLeft, factorPicker(d, D, 1, true))];
+    const siblings = tf.add(toLeft, toRight);
+    tf.dispose([products, weightedRight, weightedLeft, toLeft, toRight]);
+    if (g !== rootAdjoint) g.dispose();
+    g = siblings.reshape([pairs * 2, d + 1]) as tf.Tensor2D;
+    siblings.dispose();
+  }
+  return g;
 }
 
 /**
@@ -182,17 +228,7 @@ export function linearProductTree(a: tf.Tensor2D, b: tf.Tensor2D, K: number, dee
  * to the leaves' `a` and `b` (each `[batch, nodes]`). Call inside `tf.tidy`.
  */
 export function linearProductTreeAdjoint(tree: LinearTree, rootAdjoint: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-  let g = rootAdjoint;
-  for (let l = tree.deep.length - 1; l >= 0; l--) {
-    const { children, leftFactors, rightFactors, d, D } = tree.deep[l];
-    const products = tf.matMul(g, degreeSummer(d, D, true));
-    // Each factor's adjoint is the product's adjoint times the other factor, gathered back by E^T.
-    const siblings = tf.add(
-      tf.matMul(tf.mul(products, rightFactors), factorPicker(d, D, 0, true)),
-      tf.matMul(tf.mul(products, leftFactors), factorPicker(d, D, 1, true)),
-    );
-    g = siblings.reshape([children.shape[0] * 2, d + 1]) as tf.Tensor2D;
-  }
+  const g = deepProductLevelsAdjoint(tree.deep, rootAdjoint);
   // Back to one [batch, nodes] tensor per coefficient.
   const { d, nodes } = tree.deepInput;
   const batch = g.shape[0] / nodes;
@@ -215,8 +251,9 @@ export function linearProductTreeAdjoint(tree: LinearTree, rootAdjoint: tf.Tenso
     for (let p = 0; p <= d; p++) {
       const terms: tf.Tensor[] = [];
       for (let q = 0; q <= d && p + q <= D; q++) terms.push(tf.mul(parent[p + q], swapped[q]));
-      next.push(sumOf(terms).reshape([batch, 2 * h]) as tf.Tensor2D);
+      next.push(sumAndDispose(terms).reshape([batch, 2 * h]) as tf.Tensor2D);
     }
+    tf.dispose([...adjoint, ...swapped, ...parent]);
     adjoint = next;
   }
   return [adjoint[0], adjoint[1]];

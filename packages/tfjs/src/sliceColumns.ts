@@ -13,8 +13,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-const SLICE = 'TopkSliceColumns';
-const CONCAT = 'TopkConcatColumns';
+// Kernel names carry a version: another copy of this package in the same process (an older one
+// with other semantics) registers its own.
+const SLICE = 'TopkSliceColumns2';
+const CONCAT = 'TopkConcatColumns2';
+const HALVE = 'TopkHalveColumns2';
+const JOIN = 'TopkJoinHalves2';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
@@ -33,7 +37,7 @@ function sliceColumnsWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorI
   const [rows, cols] = x.shape;
   const begins = attrs!.begins as number[];
   const sizes = attrs!.sizes as number[];
-  const outputs = sizes.map((size) => backend.makeOutput([rows, size], 'float32'));
+  const outputs = sizes.map((size) => backend.makeOutput([rows, size], x.dtype));
   const heap = heapOf(backend);
   const from = offsetOf(backend, x);
   outputs.forEach((out, i) => {
@@ -43,11 +47,16 @@ function sliceColumnsWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorI
   return outputs;
 }
 
-/** The inputs of a concat in order ('0', '1', ...), and the shape of the result. */
-function concatShape(inputs: tf.NamedTensorInfoMap): { parts: tf.TensorInfo[]; rows: number; cols: number } {
-  const parts = Object.keys(inputs)
+/** The inputs of a multi-input kernel in order ('0', '1', ...). */
+function orderedInputs(inputs: tf.NamedTensorInfoMap): tf.TensorInfo[] {
+  return Object.keys(inputs)
     .sort((p, q) => Number(p) - Number(q))
     .map((key) => inputs[key] as tf.TensorInfo);
+}
+
+/** The inputs of a concat in order, and the shape of the result. */
+function concatShape(inputs: tf.NamedTensorInfoMap): { parts: tf.TensorInfo[]; rows: number; cols: number } {
+  const parts = orderedInputs(inputs);
   return { parts, rows: parts[0].shape[0], cols: parts.reduce((sum, t) => sum + t.shape[1], 0) };
 }
 
@@ -67,6 +76,52 @@ function concatColumnsWasm({ inputs, backend: b }: KernelArgs): tf.TensorInfo {
   return out;
 }
 
+/**
+ * The column halves of each input `[rows, cols]`: `[rows, ceil(cols / 2)]` each, the right half
+ * zero-filled in its last column when cols is odd. Outputs: left and right of input 0, then of input 1, ...
+ */
+function halveColumnsWasm({ inputs, backend: b }: KernelArgs): tf.TensorInfo[] {
+  const backend = b as BackendWasm;
+  const outputs: tf.TensorInfo[] = [];
+  for (const x of orderedInputs(inputs)) {
+    const [rows, cols] = x.shape;
+    const half = Math.ceil(cols / 2);
+    const [left, right] = [backend.makeOutput([rows, half], 'float32'), backend.makeOutput([rows, half], 'float32')];
+    const heap = heapOf(backend);
+    const [from, toLeft, toRight] = [offsetOf(backend, x), offsetOf(backend, left), offsetOf(backend, right)];
+    for (let r = 0; r < rows; r++) {
+      heap.copyWithin(toLeft + r * half, from + r * cols, from + r * cols + half);
+      heap.copyWithin(toRight + r * half, from + r * cols + half, from + (r + 1) * cols);
+      if (cols % 2 === 1) heap[toRight + (r + 1) * half - 1] = 0;
+    }
+    outputs.push(left, right);
+  }
+  return outputs;
+}
+
+/**
+ * The inverse of halveColumnsWasm: inputs left 0, right 0, left 1, right 1, ... (each `[rows, half]`),
+ * outputs `[rows, cols]` (cols <= 2 half): each left half, then its right half cut to cols - half columns.
+ */
+function joinHalvesWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[] {
+  const backend = b as BackendWasm;
+  const parts = orderedInputs(inputs);
+  const cols = attrs!.cols as number;
+  const outputs: tf.TensorInfo[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    const [rows, half] = parts[i].shape;
+    const out = backend.makeOutput([rows, cols], 'float32');
+    const heap = heapOf(backend);
+    const [to, left, right] = [offsetOf(backend, out), offsetOf(backend, parts[i]), offsetOf(backend, parts[i + 1])];
+    for (let r = 0; r < rows; r++) {
+      heap.copyWithin(to + r * cols, left + r * half, left + (r + 1) * half);
+      heap.copyWithin(to + r * cols + half, right + r * half, right + r * half + cols - half);
+    }
+    outputs.push(out);
+  }
+  return outputs;
+}
+
 /** The cpu backend's storage, as far as these kernels use it. */
 interface CpuBackend {
   data: { get(dataId: object): { values: Float32Array } };
@@ -80,9 +135,9 @@ function sliceColumnsCpu({ inputs, backend: b, attrs }: KernelArgs): tf.TensorIn
   const source = backend.data.get(x.dataId).values;
   return (attrs!.sizes as number[]).map((size, i) => {
     const begin = (attrs!.begins as number[])[i];
-    const values = new Float32Array(rows * size);
+    const values = new (source.constructor as Float32ArrayConstructor)(rows * size);
     for (let r = 0; r < rows; r++) values.set(source.subarray(r * cols + begin, r * cols + begin + size), r * size);
-    return backend.makeTensorInfo([rows, size], 'float32', values);
+    return backend.makeTensorInfo([rows, size], x.dtype as 'float32', values);
   });
 }
 
@@ -99,9 +154,42 @@ function concatColumnsCpu({ inputs, backend: b }: KernelArgs): tf.TensorInfo {
   return backend.makeTensorInfo([rows, cols], 'float32', values);
 }
 
-const KERNELS: Record<string, [typeof sliceColumnsWasm, typeof concatColumnsWasm]> = {
-  wasm: [sliceColumnsWasm, concatColumnsWasm],
-  cpu: [sliceColumnsCpu, concatColumnsCpu],
+function halveColumnsCpu({ inputs, backend: b }: KernelArgs): tf.TensorInfo[] {
+  const backend = b as CpuBackend;
+  return orderedInputs(inputs).flatMap((x) => {
+    const [rows, cols] = x.shape;
+    const half = Math.ceil(cols / 2);
+    const source = backend.data.get(x.dataId).values;
+    const [left, right] = [new Float32Array(rows * half), new Float32Array(rows * half)];
+    for (let r = 0; r < rows; r++) {
+      left.set(source.subarray(r * cols, r * cols + half), r * half);
+      right.set(source.subarray(r * cols + half, (r + 1) * cols), r * half);
+    }
+    return [backend.makeTensorInfo([rows, half], 'float32', left), backend.makeTensorInfo([rows, half], 'float32', right)];
+  });
+}
+
+function joinHalvesCpu({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[] {
+  const backend = b as CpuBackend;
+  const parts = orderedInputs(inputs);
+  const cols = attrs!.cols as number;
+  const outputs: tf.TensorInfo[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    const [rows, half] = parts[i].shape;
+    const [left, right] = [backend.data.get(parts[i].dataId).values, backend.data.get(parts[i + 1].dataId).values];
+    const values = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      values.set(left.subarray(r * half, (r + 1) * half), r * cols);
+      values.set(right.subarray(r * half, r * half + cols - half), r * cols + half);
+    }
+    outputs.push(backend.makeTensorInfo([rows, cols], 'float32', values));
+  }
+  return outputs;
+}
+
+const KERNELS: Record<string, [typeof sliceColumnsWasm, typeof concatColumnsWasm, typeof halveColumnsWasm, typeof joinHalvesWasm]> = {
+  wasm: [sliceColumnsWasm, concatColumnsWasm, halveColumnsWasm, joinHalvesWasm],
+  cpu: [sliceColumnsCpu, concatColumnsCpu, halveColumnsCpu, joinHalvesCpu],
 };
 
 /** Registers the kernels for the active backend; false where it has none (then tf.slice and tf.concat are used). */
@@ -109,16 +197,15 @@ function registered(): boolean {
   const backendName = tf.getBackend();
   const kernels = KERNELS[backendName];
   if (kernels === undefined) return false;
-  if (tf.getKernel(SLICE, backendName) === undefined) {
-    tf.registerKernel({ kernelName: SLICE, backendName, kernelFunc: kernels[0] as unknown as tf.KernelFunc });
-    tf.registerKernel({ kernelName: CONCAT, backendName, kernelFunc: kernels[1] as unknown as tf.KernelFunc });
-  }
+  [SLICE, CONCAT, HALVE, JOIN].forEach((kernelName, i) => {
+    if (tf.getKernel(kernelName, backendName) === undefined) tf.registerKernel({ kernelName, backendName, kernelFunc: kernels[i] as unknown as tf.KernelFunc });
+  });
   return true;
 }
 
 /**
- * The column blocks `ranges` (each `[begin, size]`) of the float32 matrix `x` `[rows, cols]`, each
- * `[rows, size]`. Not differentiable (the losses compute their own gradients).
+ * The column blocks `ranges` (each `[begin, size]`) of the matrix `x` `[rows, cols]` (float32 or
+ * int32), each `[rows, size]`, in one operation. Not differentiable (the losses compute their own gradients).
  */
 export function sliceColumns(x: tf.Tensor2D, ranges: readonly (readonly [number, number])[]): tf.Tensor2D[] {
   if (!registered()) return ranges.map(([begin, size]) => tf.slice(x, [0, begin], [x.shape[0], size]));
@@ -130,4 +217,41 @@ export function sliceColumns(x: tf.Tensor2D, ranges: readonly (readonly [number,
 export function concatColumns(parts: readonly tf.Tensor2D[]): tf.Tensor2D {
   if (!registered()) return tf.concat(parts as tf.Tensor2D[], 1);
   return tf.engine().runKernel(CONCAT, Object.fromEntries(parts.map((t, i) => [String(i), t])), {}) as tf.Tensor2D;
+}
+
+/**
+ * The column halves of each matrix of `xs` (`[rows, cols]`, float32), in one operation:
+ * `[left, right]` pairs of `[rows, ceil(cols / 2)]`, the right half ending in a column of zeros
+ * when cols is odd. Not differentiable.
+ */
+export function halveColumns(xs: readonly tf.Tensor2D[]): [tf.Tensor2D, tf.Tensor2D][] {
+  let flat: tf.Tensor2D[];
+  if (registered()) {
+    const out = tf.engine().runKernel(HALVE, Object.fromEntries(xs.map((t, i) => [String(i), t])), {});
+    flat = (Array.isArray(out) ? out : [out]) as tf.Tensor2D[];
+  } else {
+    flat = xs.flatMap((x) => {
+      const [rows, cols] = x.shape;
+      const half = Math.ceil(cols / 2);
+      const right = tf.slice(x, [0, half], [rows, cols - half]);
+      return [tf.slice(x, [0, 0], [rows, half]), cols % 2 === 1 ? tf.pad(right, [[0, 0], [0, 1]]) : right] as tf.Tensor2D[];
+    });
+  }
+  return xs.map((_, i) => [flat[2 * i], flat[2 * i + 1]]);
+}
+
+/**
+ * The inverse of {@link halveColumns}: each `[left, right]` pair (`[rows, half]` each) side by side,
+ * cut to `[rows, cols]` (cols is 2 half, or 2 half - 1 to drop a zero column added when halving).
+ * One operation for all pairs. Not differentiable.
+ */
+export function joinHalves(pairs: readonly (readonly [tf.Tensor2D, tf.Tensor2D])[], cols: number): tf.Tensor2D[] {
+  if (registered()) {
+    const out = tf.engine().runKernel(JOIN, Object.fromEntries(pairs.flat().map((t, i) => [String(i), t])), { cols });
+    return (Array.isArray(out) ? out : [out]) as tf.Tensor2D[];
+  }
+  return pairs.map(([left, right]) => {
+    const [rows, half] = left.shape;
+    return tf.concat([left, cols < 2 * half ? tf.slice(right, [0, 0], [rows, cols - half]) : right], 1) as tf.Tensor2D;
+  });
 }

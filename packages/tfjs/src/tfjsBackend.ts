@@ -53,7 +53,8 @@ export class TfjsBackend implements TopKBackend {
     }
     const losses = Float64Array.from(lossData);
     if (gradData === undefined) return { losses, value: reduceLossesAndGradient(losses, weights, reduction) };
-    const grad = Float32Array.from(gradData);
+    // wasm reads back a fresh copy of the heap; other backends may hand out their own storage.
+    const grad = this.tfjs.tfName === 'wasm' ? gradData : Float32Array.from(gradData);
     const value = reduceLossesAndGradient(losses, weights, reduction, grad, n);
     return { losses, value, grad };
   }

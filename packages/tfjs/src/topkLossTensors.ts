@@ -18,6 +18,7 @@ import type { BackwardScheme, LossMode } from '@topk/core';
 import { LOG_ZERO, logProductTree, nextPowerOfTwo } from './productTree.js';
 import { linearProductTree, linearProductTreeAdjoint } from './linearTree.js';
 import { sliceColumns } from './sliceColumns.js';
+import { monicProductTree, monicProductTreeAdjoint } from './monicTree.js';
 import { paperSeriesTerms } from '@topk/core';
 
 /** Most negative finite float32: masks the label out of top-k searches. */
@@ -56,14 +57,23 @@ function splitAlphaK(alpha: number, k: number): [number, number] {
  */
 export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, options: TensorLossOptions): LossTensors {
   const { k, tau, alpha, mode, grad } = options;
-  const [, n] = scores.shape;
+  const [batch, n] = scores.shape;
   return tf.tidy(() => {
     const intLabels = tf.cast(labels, 'int32') as tf.Tensor1D;
-    const label = oneHotFloat(intLabels, n);
-    // The label is masked out of the top-k search by adding MASKED to its score.
-    const { values: topValues, indices: topIndices } = tf.topk(tf.add(scores, tf.mul(label, MASKED)), k);
-    const kth = tf.slice(topValues, [0, k - 1], [-1, 1]);
-    const labelScore = tf.sum(tf.mul(scores, label), 1, true);
+    const fast = usesMonicTree(n, options);
+    // Flat indices into the row-major scores: row starts, and each row's label.
+    const rowStarts = tf.range(0, batch * n, n, 'int32').reshape([batch, 1]) as tf.Tensor2D;
+    const labelAt = tf.add(rowStarts, intLabels.reshape([batch, 1])) as tf.Tensor2D;
+    let labelOneHot: tf.Tensor2D | undefined;
+    const label = () => (labelOneHot ??= oneHotFloat(intLabels, n));
+    // The label is masked out of the top-k search by setting its score to MASKED.
+    const masked = fast
+      ? tf.tensorScatterUpdate(scores.reshape([batch * n]), labelAt, tf.fill([batch], MASKED)).reshape([batch, n])
+      : tf.add(scores, tf.mul(label(), MASKED));
+    const { values: topValues, indices: topIndices } = tf.topk(masked, k);
+    masked.dispose();
+    const kth = sliceColumns(topValues as tf.Tensor2D, [[k - 1, 1]])[0];
+    const labelScore = tf.gather(scores.reshape([batch * n]), labelAt.reshape([batch])).reshape([batch, 1]);
     // numerator = alpha k - (s_y - c): the subtraction s_y - c is exact where it matters (Sterbenz).
     const [alphaHi, alphaLo] = splitAlphaK(alpha, k);
     const numerator = tf.add(tf.sub(alphaHi, tf.sub(labelScore, kth)), alphaLo);
@@ -71,11 +81,13 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
     let smooth: { losses: tf.Tensor; grad?: tf.Tensor } | undefined;
     let hard: { losses: tf.Tensor; grad?: tf.Tensor } | undefined;
     if (mode !== 'hard') {
-      smooth = options.backward === 'paper' && grad
-        ? { losses: smoothTopk(scores, label, kth, numerator, options, false).losses, grad: paperGradient(scores, tf.cast(label, 'bool') as tf.Tensor2D, labelScore, options) }
-        : smoothTopk(scores, label, kth, numerator, options, grad);
+      const paper = options.backward === 'paper' && grad;
+      const exact = fast
+        ? smoothTopkMonic(scores, rowStarts, labelAt, topValues as tf.Tensor2D, topIndices as tf.Tensor2D, numerator, options, grad && !paper)
+        : smoothTopk(scores, label(), kth as tf.Tensor2D, numerator, options, grad && !paper);
+      smooth = paper ? { losses: exact.losses, grad: paperGradient(scores, tf.cast(label(), 'bool') as tf.Tensor2D, labelScore, options) } : exact;
     }
-    if (mode !== 'smooth') hard = hardTopk(label, tf.slice(topIndices, [0, k - 1], [-1, 1]), numerator, k, n, grad);
+    if (mode !== 'smooth') hard = hardTopk(label(), tf.slice(topIndices, [0, k - 1], [-1, 1]), numerator, k, n, grad);
     if (mode === 'smooth') return result(smooth!);
     if (mode === 'hard') return result(hard!);
     // The official switch: hard where s_[k] - s_[k+1] >= k tau ln(1000) (all scores).
@@ -87,6 +99,20 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
       grad: grad ? tf.where(tf.broadcastTo(useHard, [scores.shape[0], n]), hard!.grad!, smooth!.grad!) : undefined,
     });
   });
+}
+
+/** Largest k of the monic layout (its deep levels' degree limit). */
+const MONIC_MAX_K = 12;
+
+/**
+ * Whether the smooth loss takes the monic head/tail layout ({@link smoothTopkMonic}): on wasm
+ * (where it was measured faster), for k <= MONIC_MAX_K and k <= n/2 (else the reversed
+ * polynomial of {@link smoothTopk} needs fewer degrees), and while n^k <= 1e30, so that the root
+ * coefficients (at least (1/n)^k, see there) stay normal float32 numbers.
+ */
+export function usesMonicTree(n: number, options: TensorLossOptions): boolean {
+  const { k } = options;
+  return tf.getBackend() === 'wasm' && options.mode !== 'hard' && k <= MONIC_MAX_K && n - k + 1 >= k && k * Math.log10(n) <= 30;
 }
 
 /**
@@ -199,24 +225,88 @@ function smoothTopk(
   const qK1 = tf.slice(tree.root, [0, mK1], [batch, 1]);
   // sigma_k / sigma_{k-1} = (qK / qK1) / beta, or (qK / qK1) * beta reversed.
   const logRatio = tf.log(reversed ? tf.div(tf.mul(qK, beta), qK1) : tf.div(qK, tf.mul(qK1, beta)));
-  // w = tau z = alpha + tau log(sigma_k / sigma_{k-1}) - (s_y - c)/k
-  const w = tf.add(tf.div(numerator, k), tf.mul(logRatio, tau));
-  const z = tf.div(w, tau);
-  // tau softplus(z) = max(w, 0) + tau log1p(exp(-|z|))
-  const losses = tf.add(tf.relu(w), tf.mul(log1pSmall(tf.exp(tf.neg(tf.abs(z)))), tau));
+  const { losses, z } = softplusLoss(numerator, logRatio, k, tau);
   if (!grad) return { losses };
 
   // d z / d (root coefficients): 1/c_k at degree k, -1/c_{k-1} at k-1 (beta held fixed: z does not depend on it).
   const rhoOverK = tf.div(tf.sigmoid(z), k);
-  const degrees = tree.root.shape[1];
-  const unit = (m: number) => tf.tensor2d(Float32Array.from({ length: degrees }, (_, r) => (r === m ? 1 : 0)), [1, degrees]);
-  const rootAdjoint = tf.sub(tf.mul(tf.div(rhoOverK, qK), unit(mK)), tf.mul(tf.div(rhoOverK, qK1), unit(mK1))) as tf.Tensor2D;
+  const rootAdjoint = rootAdjointOf(rhoOverK, qK, qK1, mK, mK1, tree.root.shape[1]);
   const [adjointLow, adjointHigh] = linearProductTreeAdjoint(tree, rootAdjoint);
   // Only a = exp(-x) (head) and e = exp(x) (tail) depend on x: da/dx = -a, de/dx = e.
   const [aLeaf, aAdjoint, eLeaf, eAdjoint] = reversed ? [high, adjointHigh, low, adjointLow] : [low, adjointLow, high, adjointHigh];
   const g = tf.sub(tf.mul(tf.mul(eLeaf, eAdjoint), tf.sub(1, isHead)), tf.mul(tf.mul(aLeaf, aAdjoint), isHead));
   const gn = width > n ? sliceColumns(g as tf.Tensor2D, [[0, n]])[0] : g;
   return { losses, grad: tf.sub(gn, tf.mul(label, rhoOverK)) };
+}
+
+/**
+ * The smooth loss and its exact gradient in the head/tail layout. With x = (s - c)/(k tau), the
+ * head is the k - 1 largest entries of s\\y (x >= 0), each factor 1 + e_j t written e_j (u_j + t)
+ * with u_j = exp(-x_j) in (0, 1]; the tail is every other entry but the label (x <= 0), each
+ * factor 1 + e_j t with e_j = exp(x_j) in [0, 1]. With t scaled by gamma = 1 / sum_tail e (the
+ * tail's coefficients are then its softmax), P(t) = prod_tail (1 + gamma e_j t) prod_head (u_j + gamma t)
+ * gives sigma_k / sigma_{k-1} = P_k / (P_{k-1} gamma). P_m >= gamma^m >= n^-m (the k-th entry has
+ * e = 1 and each head factor contributes gamma t): hence the n^k limit of usesMonicTree.
+ * Only the tail is full width: the head is `[batch, k - 1]`, taken from tf.topk.
+ */
+function smoothTopkMonic(
+  scores: tf.Tensor2D,
+  rowStarts: tf.Tensor2D,
+  labelAt: tf.Tensor2D,
+  topValues: tf.Tensor2D,
+  topIndices: tf.Tensor2D,
+  numerator: tf.Tensor,
+  options: TensorLossOptions,
+  grad: boolean,
+): { losses: tf.Tensor; grad?: tf.Tensor } {
+  const { k, tau } = options;
+  const [batch, n] = scores.shape;
+  const kTau = Math.fround(k * tau);
+  const h = k - 1;
+  // Head and k-th entry: their values, and their flat indices into the scores.
+  const [headValues, kth] = sliceColumns(topValues, [[0, h], [k - 1, 1]]);
+  const [headAt, kthAt] = sliceColumns(tf.add(topIndices, rowStarts) as tf.Tensor2D, [[0, h], [k - 1, 1]]);
+  // The label's and the head's places in the tail get x = EXP_ZERO (e = 0: the factor 1).
+  const outside = tf.concat([labelAt.reshape([batch]), headAt.reshape([batch * h])]).reshape([batch * k, 1]);
+  const shifted = tf.sub(scores, kth);
+  const x = tf.div(shifted, kTau);
+  shifted.dispose();
+  const xTail = tf.tensorScatterUpdate(x.reshape([batch * n]), outside, tf.fill([batch * k], EXP_ZERO)).reshape([batch, n]);
+  x.dispose();
+  // The tail's coefficients e_j / sum_tail e: a softmax (the k-th entry has x = 0, the row's
+  // maximum, so gamma = 1 / sum is the softmax there).
+  const tail = tf.softmax(xTail) as tf.Tensor2D;
+  xTail.dispose();
+  const gamma = tf.gather(tail.reshape([batch * n]), kthAt.reshape([batch])).reshape([batch, 1]) as tf.Tensor2D;
+  const u = tf.exp(tf.neg(tf.div(tf.sub(headValues, kth), kTau))) as tf.Tensor2D;
+  const tree = monicProductTree(tail, u, gamma, k);
+  const [qK1, qK] = sliceColumns(tree.root, [[k - 1, 1], [k, 1]]);
+  const logRatio = tf.log(tf.div(qK, tf.mul(qK1, gamma)));
+  const { losses, z } = softplusLoss(numerator, logRatio, k, tau);
+  if (!grad) return { losses };
+  const rhoOverK = tf.div(tf.sigmoid(z), k);
+  const rootAdjoint = rootAdjointOf(rhoOverK, qK, qK1, k, k - 1, k + 1);
+  const adjoint = monicProductTreeAdjoint(tree, rootAdjoint);
+  // d tail_j / d x_j = tail_j (gamma held fixed: the loss does not depend on it); d u / d x = -u.
+  const tailGrad = tf.mul(tail, adjoint.tail);
+  const outsideGrad = tf.concat([tf.neg(rhoOverK).reshape([batch]), tf.neg(tf.mul(u, adjoint.headLow)).reshape([batch * h])]);
+  const g = tf.tensorScatterUpdate(tailGrad.reshape([batch * n]), outside, outsideGrad).reshape([batch, n]);
+  tailGrad.dispose();
+  return { losses, grad: g };
+}
+
+/** w = tau z = alpha + tau log(sigma_k / sigma_{k-1}) - (s_y - c)/k, and the loss tau softplus(z). */
+function softplusLoss(numerator: tf.Tensor, logRatio: tf.Tensor, k: number, tau: number): { losses: tf.Tensor; z: tf.Tensor } {
+  const w = tf.add(tf.div(numerator, k), tf.mul(logRatio, tau));
+  const z = tf.div(w, tau);
+  // tau softplus(z) = max(w, 0) + tau log1p(exp(-|z|))
+  return { losses: tf.add(tf.relu(w), tf.mul(log1pSmall(tf.exp(tf.neg(tf.abs(z)))), tau)), z };
+}
+
+/** d z / d (root coefficients) times rho / k: 1/q_mK at degree mK, -1/q_mK1 at mK1, as `[batch, degrees]`. */
+function rootAdjointOf(rhoOverK: tf.Tensor, qK: tf.Tensor, qK1: tf.Tensor, mK: number, mK1: number, degrees: number): tf.Tensor2D {
+  const unit = (m: number) => tf.tensor2d(Float32Array.from({ length: degrees }, (_, r) => (r === m ? 1 : 0)), [1, degrees]);
+  return tf.sub(tf.mul(tf.div(rhoOverK, qK), unit(mK)), tf.mul(tf.div(rhoOverK, qK1), unit(mK1))) as tf.Tensor2D;
 }
 
 /**
