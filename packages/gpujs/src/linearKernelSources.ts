@@ -55,10 +55,14 @@ export function leavesLinear(this: KernelThis, values: number[], rows: number[],
   const i = Math.floor(u * 1.4426950408889634 + 0.5);
   const r = u - i * 0.693145751953125 - i * 1.4286068203094172e-6;
   let w = (1 + r * (1 + r * (0.5 + r * (0.16666667 + r * (0.041666668 + r * (0.008333334 + r * (0.0013888889 + r * 0.0001984127))))))) * pow2[-i];
-  if (Math.abs(x) > 87) w = 0;
-  if (x > 0) w = -Math.max(w, 1.1754944e-38);
-  if (Math.abs(j - rows[row * 4 + 2]) < 0.5) w = 0;
-  if (j > n - 0.5) w = 0;
+  // The exceptions (above the shift, underflow, the label, padding) are rare: one test first.
+  const label = rows[row * 4 + 2];
+  if (x > 0 || x < -87 || Math.abs(j - label) < 0.5 || j > n - 0.5) {
+    if (Math.abs(x) > 87) w = 0;
+    if (x > 0) w = -Math.max(w, 1.1754944e-38);
+    if (Math.abs(j - label) < 0.5) w = 0;
+    if (j > n - 0.5) w = 0;
+  }
   return w;
 }
 
@@ -197,8 +201,21 @@ export function levelUpLinear(this: KernelThis, below: number[], params: number[
   const left = row * params[7] + 2 * node * perNode;
   const right = left + perNode;
   let sum = 0;
-  for (let t1 = 0; t1 < sIn; t1++) {
-    if (t1 <= m && m - t1 < sIn) sum += below[left + t1 * perDegree] * below[right + (m - t1) * perDegree];
+  if (sIn < 6.5 && sOut < sIn + 0.5) {
+    // Up to 6 terms (k <= 5: sIn = sOut, so every term t <= m is in range) written out:
+    // gpu.js's loop costs about a third of this kernel. (An extra test per term, or a first term
+    // under a test, cost most of that back in measurements: keep these as they are.)
+    const r0 = right + m * perDegree;
+    sum = below[left] * below[r0];
+    if (m > 0.5 && sIn > 1.5) sum += below[left + perDegree] * below[r0 - perDegree];
+    if (m > 1.5 && sIn > 2.5) sum += below[left + 2 * perDegree] * below[r0 - 2 * perDegree];
+    if (m > 2.5 && sIn > 3.5) sum += below[left + 3 * perDegree] * below[r0 - 3 * perDegree];
+    if (m > 3.5 && sIn > 4.5) sum += below[left + 4 * perDegree] * below[r0 - 4 * perDegree];
+    if (m > 4.5 && sIn > 5.5) sum += below[left + 5 * perDegree] * below[r0 - 5 * perDegree];
+  } else {
+    for (let t1 = 0; t1 < sIn; t1++) {
+      if (t1 <= m && m - t1 < sIn) sum += below[left + t1 * perDegree] * below[right + (m - t1) * perDegree];
+    }
   }
   return sum;
 }
@@ -376,11 +393,11 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
     const h0 = e2 * e3;
     const h1 = e2 * f3 + f2 * e3;
     const h2 = f2 * f3;
-    const s0 = g0 * h0;
-    const s1 = g0 * h1 + g1 * h0;
-    const s2 = g0 * h2 + g1 * h1 + g2 * h0;
-    const s3 = g1 * h2 + g2 * h1;
-    const s4 = g2 * h2;
+    const d0 = g0 * h0;
+    const d1 = g0 * h1 + g1 * h0;
+    const d2 = g0 * h2 + g1 * h1 + g2 * h0;
+    const d3 = g1 * h2 + g2 * h1;
+    const d4 = g2 * h2;
     // c_i = C3[k - i], i = 1..9.
     let c1 = 0;
     let c2 = 0;
@@ -469,11 +486,11 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
       if (k > 7.5) c8 = complement[par - 8 * pd];
       if (k > 8.5) c9 = complement[par - 9 * pd];
     }
-    p1 = c1 * s0 + c2 * s1 + c3 * s2 + c4 * s3 + c5 * s4;
-    p2 = c2 * s0 + c3 * s1 + c4 * s2 + c5 * s3 + c6 * s4;
-    p3 = c3 * s0 + c4 * s1 + c5 * s2 + c6 * s3 + c7 * s4;
-    p4 = c4 * s0 + c5 * s1 + c6 * s2 + c7 * s3 + c8 * s4;
-    p5 = c5 * s0 + c6 * s1 + c7 * s2 + c8 * s3 + c9 * s4;
+    p1 = c1 * d0 + c2 * d1 + c3 * d2 + c4 * d3 + c5 * d4;
+    p2 = c2 * d0 + c3 * d1 + c4 * d2 + c5 * d3 + c6 * d4;
+    p3 = c3 * d0 + c4 * d1 + c5 * d2 + c6 * d3 + c7 * d4;
+    p4 = c4 * d0 + c5 * d1 + c6 * d2 + c7 * d3 + c8 * d4;
+    p5 = c5 * d0 + c6 * d1 + c7 * d2 + c8 * d3 + c9 * d4;
   }
   // This lane's leaf, its sibling leaf and the other pair.
   let wj = w0;
@@ -513,8 +530,13 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
   const ck1 = q1 * as + q2 * bs;
   const ck2 = q2 * as + q3 * bs;
   let out = bj * (ck1 * terms[row * 4 + 2] - ck2 * terms[row * 4 + 3]);
-  if (Math.abs(j - rows[row * 4 + 2]) < 0.5) out = -terms[row * 4 + 1];
-  if (j > n - 0.5) out = 0;
+  // The label (-g) and the padding past n (0), behind a test that is the same for the quad.
+  const first = node * 4;
+  const label = rows[row * 4 + 2];
+  if ((label > first - 0.5 && label < first + 3.5) || first + 3.5 > n) {
+    if (Math.abs(j - label) < 0.5) out = -terms[row * 4 + 1];
+    if (j > n - 0.5) out = 0;
+  }
   return out;
 }
 
