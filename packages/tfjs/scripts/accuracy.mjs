@@ -1,16 +1,18 @@
 // Worst loss and gradient errors against @topk/core on random hard cases (scores 1e-4..1e4, tau 1e-3..1e3, ties),
-// modes smooth, auto and hard. Usage: node scripts/accuracy.mjs wasm (after npm run build).
+// modes smooth, auto and hard. Usage: node scripts/accuracy.mjs wasm [large] (after npm run build); with `large`,
+// n from 65 to 1164 and k from 1 to 12 (on wasm mostly the monic layout; else n from 2 to 60, any k).
 import { createTfjsBackend } from '../dist/index.js';
 import { CoreBackend } from '@topk/core';
 const core = new CoreBackend();
 const which = process.argv[2] ?? 'cpu';
+const large = process.argv[3] === 'large';
 const be = await createTfjsBackend(which);
 let seed = 1; const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
 let worstL = 0, worstG = 0, worstCase;
 const t0 = Date.now();
-for (let it = 0; it < 400; it++) {
-  const n = 2 + Math.floor(rnd() * 59), batch = 1 + Math.floor(rnd()*4);
-  const k = 1 + Math.floor(rnd() * (n - 1));
+for (let it = 0; it < (large ? 100 : 400); it++) {
+  const n = large ? 65 + Math.floor(rnd() * 1100) : 2 + Math.floor(rnd() * 59), batch = 1 + Math.floor(rnd()*4);
+  const k = 1 + Math.floor(rnd() * (large ? 12 : n - 1));
   const tau = Math.fround(10 ** (-3 + 6 * rnd())), alpha = Math.fround([0,1,2*rnd()][Math.floor(rnd()*3)]);
   const scale = 10 ** (-4 + 8 * rnd()); const q = [0,0,0.1,1,4][Math.floor(rnd()*5)];
   const scores = new Float32Array(batch*n).map(() => { const v = -3 + 6*rnd(); return (q === 0 ? v : Math.round(v*q)/q) * scale; });

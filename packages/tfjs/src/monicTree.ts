@@ -19,7 +19,7 @@ import { concatColumns, halveColumns, joinHalves, sliceColumns } from './sliceCo
 import { nextPowerOfTwo } from './productTree.js';
 
 /** Largest node count (tail nodes plus head factors, rounded up to a power of two) of the deep levels. */
-export const MONIC_DEEP_NODES = Number(process.env.TOPK_DEEP ?? 16);
+export const MONIC_DEEP_NODES = 16;
 
 /** A wide level: the halves of each coefficient 1..d of its nodes, `[batch, ceil(nodes / 2)]`. */
 interface MonicLevel {

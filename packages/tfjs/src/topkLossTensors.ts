@@ -68,7 +68,7 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
     const label = () => (labelOneHot ??= oneHotFloat(intLabels, n));
     // The label is masked out of the top-k search by setting its score to MASKED.
     const masked = fast
-      ? tf.tensorScatterUpdate(scores.reshape([batch * n]), labelAt, tf.fill([batch], MASKED)).reshape([batch, n])
+      ? scatterUpdate(scores.reshape([batch * n]), labelAt, tf.fill([batch], MASKED)).reshape([batch, n])
       : tf.add(scores, tf.mul(label(), MASKED));
     const { values: topValues, indices: topIndices } = tf.topk(masked, k);
     masked.dispose();
@@ -104,15 +104,18 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
 /** Largest k of the monic layout (its deep levels' degree limit). */
 const MONIC_MAX_K = 12;
 
+/** TF.js backends that take the monic layout: measured faster there, and tested here (tfjs-node is neither). */
+const MONIC_BACKENDS = ['wasm', 'cpu', 'webgpu'];
+
 /**
- * Whether the smooth loss takes the monic head/tail layout ({@link smoothTopkMonic}): on wasm
- * (where it was measured faster), for k <= MONIC_MAX_K and k <= n/2 (else the reversed
- * polynomial of {@link smoothTopk} needs fewer degrees), and while n^k <= 1e30, so that the root
- * coefficients (at least (1/n)^k, see there) stay normal float32 numbers.
+ * Whether the smooth loss takes the monic head/tail layout ({@link smoothTopkMonic}): on
+ * MONIC_BACKENDS, for k <= MONIC_MAX_K and k <= (n + 1)/2 (else the reversed polynomial of
+ * {@link smoothTopk} needs fewer degrees), and while n^k <= 1e30, so that the root coefficients
+ * (at least n^-k, see there) stay normal float32 numbers.
  */
 export function usesMonicTree(n: number, options: TensorLossOptions): boolean {
   const { k } = options;
-  return tf.getBackend() === 'wasm' && options.mode !== 'hard' && k <= MONIC_MAX_K && n - k + 1 >= k && k * Math.log10(n) <= 30;
+  return MONIC_BACKENDS.includes(tf.getBackend()) && options.mode !== 'hard' && k <= MONIC_MAX_K && n - k + 1 >= k && k * Math.log10(n) <= 30;
 }
 
 /**
@@ -271,7 +274,7 @@ function smoothTopkMonic(
   const shifted = tf.sub(scores, kth);
   const x = tf.div(shifted, kTau);
   shifted.dispose();
-  const xTail = tf.tensorScatterUpdate(x.reshape([batch * n]), outside, tf.fill([batch * k], EXP_ZERO)).reshape([batch, n]);
+  const xTail = scatterUpdate(x.reshape([batch * n]), outside, tf.fill([batch * k], EXP_ZERO)).reshape([batch, n]);
   x.dispose();
   // The tail's coefficients e_j / sum_tail e: a softmax (the k-th entry has x = 0, the row's
   // maximum, so gamma = 1 / sum is the softmax there).
@@ -290,9 +293,17 @@ function smoothTopkMonic(
   // d tail_j / d x_j = tail_j (gamma held fixed: the loss does not depend on it); d u / d x = -u.
   const tailGrad = tf.mul(tail, adjoint.tail);
   const outsideGrad = tf.concat([tf.neg(rhoOverK).reshape([batch]), tf.neg(tf.mul(u, adjoint.headLow)).reshape([batch * h])]);
-  const g = tf.tensorScatterUpdate(tailGrad.reshape([batch * n]), outside, outsideGrad).reshape([batch, n]);
+  const g = scatterUpdate(tailGrad.reshape([batch * n]), outside, outsideGrad).reshape([batch, n]);
   tailGrad.dispose();
   return { losses, grad: g };
+}
+
+/**
+ * `tf.tensorScatterUpdate` as a new tensor on every backend: TF.js 4.22's cpu kernel writes the
+ * updates into its input's storage (and returns that), so there the input is copied first.
+ */
+function scatterUpdate(tensor: tf.Tensor, indices: tf.Tensor, updates: tf.Tensor): tf.Tensor {
+  return tf.tensorScatterUpdate(tf.getBackend() === 'cpu' ? tf.mul(tensor, 1) : tensor, indices, updates);
 }
 
 /** w = tau z = alpha + tau log(sigma_k / sigma_{k-1}) - (s_y - c)/k, and the loss tau softplus(z). */
