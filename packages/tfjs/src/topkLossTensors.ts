@@ -12,6 +12,8 @@
  *    rescaled by beta so that the coefficients stay below e^64).
  * The gradient is the adjoint of that tree (products of non-negative numbers), i.e. the exact,
  * subtraction-free backward: no series, no switch.
+ * Two layouts of the same product: the monic head/tail layout ({@link smoothTopkMonic}, most
+ * shapes) and the general one ({@link smoothTopk}); see {@link usesMonicTree}.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackwardScheme, LossMode } from '@topk/core';
@@ -244,7 +246,7 @@ function smoothTopk(
 
 /**
  * The smooth loss and its exact gradient in the head/tail layout. With x = (s - c)/(k tau), the
- * head is the k - 1 largest entries of s\\y (x >= 0), each factor 1 + e_j t written e_j (u_j + t)
+ * head is the k - 1 largest entries of s\y (x >= 0), each factor 1 + e_j t written e_j (u_j + t)
  * with u_j = exp(-x_j) in (0, 1]; the tail is every other entry but the label (x <= 0), each
  * factor 1 + e_j t with e_j = exp(x_j) in [0, 1]. With t scaled by gamma = 1 / sum_tail e (the
  * tail's coefficients are then its softmax), P(t) = prod_tail (1 + gamma e_j t) prod_head (u_j + gamma t)
