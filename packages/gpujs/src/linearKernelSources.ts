@@ -486,11 +486,20 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
       if (k > 7.5) c8 = complement[par - 8 * pd];
       if (k > 8.5) c9 = complement[par - 9 * pd];
     }
-    p1 = c1 * d0 + c2 * d1 + c3 * d2 + c4 * d3 + c5 * d4;
-    p2 = c2 * d0 + c3 * d1 + c4 * d2 + c5 * d3 + c6 * d4;
-    p3 = c3 * d0 + c4 * d1 + c5 * d2 + c6 * d3 + c7 * d4;
-    p4 = c4 * d0 + c5 * d1 + c6 * d2 + c7 * d3 + c8 * d4;
-    p5 = c5 * d0 + c6 * d1 + c7 * d2 + c8 * d3 + c9 * d4;
+    if (params[10] > 0.5) {
+      // k <= 5: c6..c9 are 0, so their terms are left out (the same sums, exactly).
+      p1 = c1 * d0 + c2 * d1 + c3 * d2 + c4 * d3 + c5 * d4;
+      p2 = c2 * d0 + c3 * d1 + c4 * d2 + c5 * d3;
+      p3 = c3 * d0 + c4 * d1 + c5 * d2;
+      p4 = c4 * d0 + c5 * d1;
+      p5 = c5 * d0;
+    } else {
+      p1 = c1 * d0 + c2 * d1 + c3 * d2 + c4 * d3 + c5 * d4;
+      p2 = c2 * d0 + c3 * d1 + c4 * d2 + c5 * d3 + c6 * d4;
+      p3 = c3 * d0 + c4 * d1 + c5 * d2 + c6 * d3 + c7 * d4;
+      p4 = c4 * d0 + c5 * d1 + c6 * d2 + c7 * d3 + c8 * d4;
+      p5 = c5 * d0 + c6 * d1 + c7 * d2 + c8 * d3 + c9 * d4;
+    }
   }
   // This lane's leaf, its sibling leaf and the other pair.
   let wj = w0;
