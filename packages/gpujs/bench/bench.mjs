@@ -6,6 +6,8 @@
 // neither side's caches and garbage are disturbed call by call (alternating single calls slowed
 // core by about a quarter). Each block gives its mean ms per call; the script prints the median
 // block of each side, their ratio, and the median of the per-round ratios.
+// BASELINE=<path to another build's dist/index.js> adds that build of the same mode as a third
+// side of every round (before/after comparisons in one process).
 import { topkSvmLoss } from '@topk/core';
 import { createGpujsBackend } from '../dist/index.js';
 
@@ -47,11 +49,15 @@ for (const mode of modes) {
   const count = slow ? Math.min(rounds, 3) : rounds;
   const size = slow ? Math.min(block, 2) : block;
   await timeBlock(() => backend.loss(request), size);
+  const baseline = process.env.BASELINE ? await (await import(process.env.BASELINE)).createGpujsBackend(mode) : null;
+  if (baseline) await timeBlock(() => baseline.loss(request), size + 1);
   const coreBlocks = [];
   const blocks = [];
+  const baseBlocks = [];
   const ratios = [];
   for (let i = 0; i < count; i++) {
     coreBlocks.push(await timeBlock(() => topkSvmLoss(request), size));
+    if (baseline) baseBlocks.push(await timeBlock(() => baseline.loss(request), size));
     blocks.push(await timeBlock(() => backend.loss(request), size));
     ratios.push(blocks[i] / coreBlocks[i]);
   }
@@ -63,6 +69,14 @@ for (const mode of modes) {
       `blocks ${Math.min(...blocks).toFixed(1)}-${Math.max(...blocks).toFixed(1)} vs core ${Math.min(...coreBlocks).toFixed(1)}-${Math.max(...coreBlocks).toFixed(1)}; ` +
       `first call with compilation ${firstMs.toFixed(0)} ms)  ${backend.device.description}`,
   );
+  if (baseline) {
+    const baseMs = median(baseBlocks);
+    console.log(
+      `${'  baseline'.padEnd(18)} ${baseMs.toFixed(1).padStart(8)} ms  (${(baseMs / coreMs).toFixed(2)}x core; ` +
+        `this build / baseline ${(ms / baseMs).toFixed(3)})  ${process.env.BASELINE}`,
+    );
+    baseline.dispose();
+  }
   backend.dispose();
 }
 // Dawn's instance keeps the event loop busy after its devices are gone: leave explicitly.
