@@ -6,13 +6,13 @@
  * selects the shift c (the k-th largest score without the label) and the scalar offset of z;
  * the device builds the divide-and-conquer tree level by level (one kernel per level), sweeps
  * the complements back down (one kernel per level), and one last kernel assembles gradient and
- * loss, which are all that is read back. The hard loss, the official per-sample switch and the
+ * loss, which are all that is read back. In linear space the at most k-1 entries above the
+ * shift stay on the host (their product and their gradient entries: see aboveShift.ts). The hard loss, the official per-sample switch and the
  * paper's backward reuse core's float64 row functions on the host (see docs/gpujs.md).
  */
 import {
   checkPaperBackward,
   hardTopkRow,
-  kthLargest,
   paperGradientRow,
   reduceLossesAndGradient,
   usesHardLoss,
@@ -29,6 +29,7 @@ import { KernelSet, readVector, type KernelOutput } from './kernels.js';
 import { loadGpuJs, type GpujsMode, type GpujsModeInfo } from './modes.js';
 import { rowsPerChunk, treeShape, type TreeShape } from './tree.js';
 import { linearBoundOk, LinearPlans } from './linearPlan.js';
+import { aboveShiftProduct, selectShift, writeAboveShiftGradient } from './aboveShift.js';
 
 /** Per-row values the kernels read: shift, z offset, label, gradient multiplier. */
 const ROW_FIELDS = 4;
@@ -129,11 +130,22 @@ export class GpujsBackend implements TopKBackend {
       }
     }
     const rowValues = new Float32Array(batch * ROW_FIELDS);
+    // Per row the k largest of s\y (values, positions) and T[0..k-1], the product of the entries
+    // above the shift (see aboveShift.ts).
+    const largest = new Float64Array(batch * k);
+    const largestAt = new Int32Array(batch * k);
+    const tops = new Float32Array(batch * k);
     const heap = new Float64Array(k);
+    const heapAt = new Int32Array(k);
+    const work = new Float64Array(k);
+    const scale = 1 / (k * tau);
     for (let i = 0; i < batch; i++) {
       const y = labels[i];
       const offset = i * n;
-      const c = kthLargest(scores, offset, n, k, y, heap);
+      const c = selectShift(scores, offset, n, k, y, heap, heapAt);
+      largest.set(heap, i * k);
+      largestAt.set(heapAt, i * k);
+      aboveShiftProduct(heap, k, c, scale, tops, i * k, work);
       rowValues[i * ROW_FIELDS] = c;
       // z = alpha/tau + log sigma_k - log sigma_{k-1} - x_y, x_y = (s_y - c) / (k tau).
       rowValues[i * ROW_FIELDS + 1] = (alpha * k - (scores[offset + y] - c)) / (k * tau);
@@ -147,7 +159,7 @@ export class GpujsBackend implements TopKBackend {
     const exactGrad = wantGrad && backward === 'exact' && mode !== 'hard';
     // The device's gradient is the result array itself where one chunk held every row.
     let grad: Float32Array | null = null;
-    if (mode !== 'hard') grad = await this.smoothOnDevice(scores, rowValues, batch, n, k, tau, exactGrad, losses);
+    if (mode !== 'hard') grad = await this.smoothOnDevice(scores, rowValues, tops, largest, largestAt, batch, n, k, tau, exactGrad, losses);
     if (wantGrad && grad === null) grad = new Float32Array(batch * n);
 
     // Host rows: the hard loss (mode hard or the switch) and the paper's backward, in float64.
@@ -175,6 +187,9 @@ export class GpujsBackend implements TopKBackend {
   private async smoothOnDevice(
     scores: Float32Array,
     rowValues: Float32Array,
+    tops: Float32Array,
+    largest: Float64Array,
+    largestAt: Int32Array,
     batch: number,
     n: number,
     k: number,
@@ -189,18 +204,28 @@ export class GpujsBackend implements TopKBackend {
       const plans = this.linear!;
       const chunk = plans.rowsPerChunk(shape, batch);
       let grad: Float32Array | null = null;
+      const work = new Float64Array(2 * k);
       for (let r0 = 0; r0 < batch; r0 += chunk) {
         const rows = Math.min(chunk, batch - r0);
         const values = this.matrixArgument(scores, r0, rows, n);
         const rowInput = this.matrixArgument(rowValues, r0, rows, ROW_FIELDS);
-        const out = await plans.run(n, k, tau, exactGrad, rows, values, rowInput, scale);
-        for (let i = 0; i < rows; i++) losses[r0 + i] = out.terms[i * 4];
-        if (exactGrad) {
-          // A fresh array from the read-back (one chunk: every row), kept rather than copied.
-          const g = out.grad!;
-          if (rows === batch && g.length === batch * n) return g;
+        const out = await plans.run(n, k, tau, exactGrad, rows, values, rowInput, this.matrixArgument(tops, r0, rows, k), scale);
+        const { terms, termsPerRow: S } = out;
+        for (let i = 0; i < rows; i++) losses[r0 + i] = terms[i * S];
+        if (!exactGrad) continue;
+        // A fresh array from the read-back (one chunk: every row), kept rather than copied.
+        const g = out.grad!;
+        if (rows === batch && g.length === batch * n) {
+          grad = g;
+        } else {
           grad ??= new Float32Array(batch * n);
           grad.set(g.subarray(0, rows * n), r0 * n);
+        }
+        // The entries above the shift were identity leaves on the device (gradient 0 there).
+        for (let i = 0; i < rows; i++) {
+          const row = r0 + i;
+          const at = i * S;
+          writeAboveShiftGradient(largest, largestAt, row * k, k, rowValues[row * ROW_FIELDS], scale, terms, at + 4, terms[at + 2], terms[at + 3], grad, row * n, work);
         }
       }
       return grad;

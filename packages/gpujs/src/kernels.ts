@@ -5,7 +5,7 @@
  */
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
 import { downLevel, gradientAndLoss, lossOnly, twoSumProbe, upFromLeaves, upFromLeavesPair, upLevel, upLevelPair } from './kernelSources.js';
-import { complementLinear, gradientLinear, leavesLinear, levelThreeLinear, levelUpLinear, rowTermsLinear, unpadRows } from './linearKernelSources.js';
+import { complementLinear, gradientLinear, leavesLinear, levelThreeLinear, levelUpLinear, rowTermsLinear, topsLinear, unpadRows } from './linearKernelSources.js';
 import type { GpujsMode } from './modes.js';
 
 type KernelFunction = (...args: never[]) => number;
@@ -24,6 +24,7 @@ export type KernelRole =
   | 'upLevelPair'
   | 'twoSumProbe'
   | 'leavesLinear'
+  | 'topsLinear'
   | 'levelThreeLinear'
   | 'levelUpLinear'
   | 'complementLinear'
@@ -41,6 +42,7 @@ const SOURCES: Record<KernelRole, KernelFunction> = {
   upLevelPair: upLevelPair as unknown as KernelFunction,
   twoSumProbe: twoSumProbe as unknown as KernelFunction,
   leavesLinear: leavesLinear as unknown as KernelFunction,
+  topsLinear: topsLinear as unknown as KernelFunction,
   levelThreeLinear: levelThreeLinear as unknown as KernelFunction,
   levelUpLinear: levelUpLinear as unknown as KernelFunction,
   complementLinear: complementLinear as unknown as KernelFunction,
@@ -60,6 +62,7 @@ const PIPELINED: Record<KernelRole, boolean> = {
   upLevelPair: true,
   twoSumProbe: false,
   leavesLinear: true,
+  topsLinear: true,
   levelThreeLinear: true,
   levelUpLinear: true,
   complementLinear: true,
@@ -90,7 +93,8 @@ export class KernelSet {
 
   /** The kernel of `role` for tree level `level` and loop bound `loopBound`, its output set to `output`. */
   get(role: KernelRole, level: number, loopBound: number, output: number[] = [1]): IKernelRunShortcut {
-    const key = `${role}:${level}:${loopBound}`;
+    // The output rank is part of the key: WebGPU kernels cannot change it once built.
+    const key = `${role}:${level}:${loopBound}:${output.length}`;
     let kernel = this.kernels.get(key);
     if (kernel === undefined) {
       kernel = this.gpu.createKernel(SOURCES[role], {

@@ -4,18 +4,22 @@
  * instead of its logarithm. The plan uses them when no coefficient can overflow (see
  * `linearBoundOk` in `linearPlan.ts`).
  *
- * Why this is as accurate as log space here: leaves are stored rescaled, `1 + e^x t` as
- * `(a, b) = (1, e^x)` for x <= 0 and as `(e^{-x}, 1)` for x > 0 (the log-space kernels' `[0, x]`
- * and `[-x, 0]`), so every leaf coefficient lies in [0, 1], every node coefficient of degree m
- * is a sum of positive terms bounded by C(leaves, m), and the two root coefficients the loss
- * divides by, F[k] and F[k-1], are at least 1 (the k-1 entries above the shift and the shift
- * itself contribute 1). Sums of positive float32 terms lose about one rounding per level,
- * against log space's rounding of log values up to log C(n, m). What underflows (terms below
- * 1e-38) is negligible next to quantities of at least 1.
+ * Why this is as accurate as log space here: each row is shifted by c, the k-th largest score
+ * of s\y, and the at most k-1 entries above it (x > 0) stay out of the tree: their product
+ * T(t) = prod (e^{-x} + t), each factor divided by e^x, is formed on the host in float64 (a
+ * polynomial of degree at most k-1 with coefficients in [0, C(k-1, m)]) and enters as the
+ * complement of the tree's root. Every leaf in the tree is `1 + w t` with w = e^x in [0, 1],
+ * every node and complement coefficient of degree m is a sum of positive terms at most
+ * C(leaves, m), and the two root coefficients the loss divides by, F[k] and F[k-1] of F = R T
+ * (R the tree's root), are at least 1 (the entries at the shift contribute 1). Sums of positive
+ * float32 terms lose about one rounding per level, against log space's rounding of log values
+ * up to log C(n, m). What underflows (terms below 1e-38) is negligible next to quantities of at
+ * least 1. (This is core's split: the entries above the shift apart, the rest rescaled.)
  *
- * Leaves are stored as one signed number w: e^x (x <= 0), -e^{-x} (x > 0, kept at least the
- * smallest normal float so that its sign survives: a change below 1e-38 * C(leaves, m), under
- * 1e-8 relative with the linear bound), and 0 for the identity leaf (the label, padding).
+ * Leaves are stored as w: e^{-|x|} (e^x for x <= 0), and 0 (the identity) for the entries above
+ * the shift (s - c and x at least the smallest normal float, as the host decides),
+ * the label, the padding and x < -87 (where e^x would underflow). Without a sign to carry, the
+ * tree's kernels need no branch per leaf.
  *
  * Layouts. gpu.js's webasm mode computes the 4 cells of an x-row quad as one f32x4 vector in
  * which `thread.y` and `thread.z` are the same in every lane; a read whose index does not depend
@@ -31,13 +35,14 @@
  * `exp` is written out (range reduction by ln 2, a degree-7 polynomial, 2^-i from a table):
  * gpu.js's webasm mode calls JavaScript's Math.exp through an import, about 50 ns a call.
  *
- * Per-row values (`rows`, 4 per row): shift c, z offset, label, gradient multiplier.
- * Per-call values (`call`): [1 / (k tau), tau].
+ * Per-row values (`rows`, 4 per row): shift c, z offset, label, gradient multiplier; `tops`, k
+ * per row: T[0..k-1]. Per-call values (`call`): [1 / (k tau), tau].
  */
 import type { KernelThis } from './kernelSources.js';
 
 /**
- * Leaves, 4 per group: w_j for x_j = (s_j - c) / (k tau). pow2[i] = 2^-i (i = 0..127).
+ * Leaves, 4 per group: w_j = e^{x_j} for x_j = (s_j - c) / (k tau) <= 0, else 0 (see above).
+ * pow2[i] = 2^-i (i = 0..127).
  * params: [n, Y, P]: output [4, Y, rows * P] over the padded row.
  */
 export function leavesLinear(this: KernelThis, values: number[], rows: number[], call: number[], pow2: number[], params: number[]): number {
@@ -49,21 +54,36 @@ export function leavesLinear(this: KernelThis, values: number[], rows: number[],
   const j = ((z - row * P) * params[1] + this.thread.y) * 4 + this.thread.x;
   const n = params[0];
   // Lanes past n read a clamped index and are zeroed at the end: no early return per lane.
-  const x = (values[row * n + j] - rows[row * 4]) * call[0];
+  const d = values[row * n + j] - rows[row * 4];
+  const x = d * call[0];
   // e = e^{-|x|}: -|x| = i ln2 + r with |r| <= ln2 / 2, 2^i from the table; 0 below e^-87.
   const u = Math.max(-Math.abs(x), -87);
   const i = Math.floor(u * 1.4426950408889634 + 0.5);
   const r = u - i * 0.693145751953125 - i * 1.4286068203094172e-6;
   let w = (1 + r * (1 + r * (0.5 + r * (0.16666667 + r * (0.041666668 + r * (0.008333334 + r * (0.0013888889 + r * 0.0001984127))))))) * pow2[-i];
-  // The exceptions (above the shift, underflow, the label, padding) are rare: one test first.
+  // The identity for the entries above the shift (their factor is in T), the label, the padding
+  // and underflow: rare, so one test for the quad first. Above the shift means s - c and x both
+  // at least the smallest normal float, the host's test too (aboveShift.ts): hardware that
+  // flushes subnormals to 0 and hardware that keeps them then agree with the host; an entry
+  // just above c (x below 1e-38) stays in the tree as e^{-x} = 1 for e^x = 1.
   const label = rows[row * 4 + 2];
-  if (x > 0 || x < -87 || Math.abs(j - label) < 0.5 || j > n - 0.5) {
-    if (Math.abs(x) > 87) w = 0;
-    if (x > 0) w = -Math.max(w, 1.1754944e-38);
+  const above = d >= 1.1754944e-38 && x >= 1.1754944e-38;
+  if (above || x < -87 || Math.abs(j - label) < 0.5 || j > n - 0.5) {
+    if (above || x < -87) w = 0;
     if (Math.abs(j - label) < 0.5) w = 0;
     if (j > n - 0.5) w = 0;
   }
   return w;
+}
+
+/**
+ * T of each row as a kernel output ([k, rows], cell (m, row) = T[m]), so that every complement
+ * the later kernels read is a device intermediate of one kind (GL and WebGPU kernels are shared
+ * by every shape, and an argument that is an array in one shape and a texture in another breaks
+ * them). params: [k].
+ */
+export function topsLinear(this: KernelThis, tops: number[], params: number[]): number {
+  return tops[this.thread.y * params[0] + this.thread.x];
 }
 
 /**
@@ -93,82 +113,29 @@ export function levelThreeLinear(this: KernelThis, leaves: number[], params: num
   const w5 = leaves[base + 5];
   const w6 = leaves[base + 6];
   const w7 = leaves[base + 7];
-  let a0 = 1;
-  let b0 = w0;
-  if (w0 < 0) {
-    a0 = -w0;
-    b0 = 1;
-  }
-  let a1 = 1;
-  let b1 = w1;
-  if (w1 < 0) {
-    a1 = -w1;
-    b1 = 1;
-  }
-  let a2 = 1;
-  let b2 = w2;
-  if (w2 < 0) {
-    a2 = -w2;
-    b2 = 1;
-  }
-  let a3 = 1;
-  let b3 = w3;
-  if (w3 < 0) {
-    a3 = -w3;
-    b3 = 1;
-  }
-  let a4 = 1;
-  let b4 = w4;
-  if (w4 < 0) {
-    a4 = -w4;
-    b4 = 1;
-  }
-  let a5 = 1;
-  let b5 = w5;
-  if (w5 < 0) {
-    a5 = -w5;
-    b5 = 1;
-  }
-  let a6 = 1;
-  let b6 = w6;
-  if (w6 < 0) {
-    a6 = -w6;
-    b6 = 1;
-  }
-  let a7 = 1;
-  let b7 = w7;
-  if (w7 < 0) {
-    a7 = -w7;
-    b7 = 1;
-  }
-  // Pairs (degree 2), then quartets (degree 4): A from leaves 0..3, B from leaves 4..7.
-  const p0 = a0 * a1;
-  const p1 = a0 * b1 + b0 * a1;
-  const p2 = b0 * b1;
-  const r0 = a2 * a3;
-  const r1 = a2 * b3 + b2 * a3;
-  const r2 = b2 * b3;
-  const u0 = a4 * a5;
-  const u1 = a4 * b5 + b4 * a5;
-  const u2 = b4 * b5;
-  const v0 = a6 * a7;
-  const v1 = a6 * b7 + b6 * a7;
-  const v2 = b6 * b7;
-  const A0 = p0 * r0;
-  const A1 = p0 * r1 + p1 * r0;
-  const A2 = p0 * r2 + p1 * r1 + p2 * r0;
+  // Pairs (degree 2), then quartets (degree 4): A from leaves 0..3, B from leaves 4..7; every
+  // leaf is 1 + w t, so the constant coefficients are 1.
+  const p1 = w0 + w1;
+  const p2 = w0 * w1;
+  const r1 = w2 + w3;
+  const r2 = w2 * w3;
+  const u1 = w4 + w5;
+  const u2 = w4 * w5;
+  const v1 = w6 + w7;
+  const v2 = w6 * w7;
+  const A1 = r1 + p1;
+  const A2 = r2 + p1 * r1 + p2;
   const A3 = p1 * r2 + p2 * r1;
   const A4 = p2 * r2;
-  const B0 = u0 * v0;
-  const B1 = u0 * v1 + u1 * v0;
-  const B2 = u0 * v2 + u1 * v1 + u2 * v0;
+  const B1 = v1 + u1;
+  const B2 = v2 + u1 * v1 + u2;
   const B3 = u1 * v2 + u2 * v1;
   const B4 = u2 * v2;
-  if (m < 0.5) return A0 * B0;
-  if (m < 1.5) return A0 * B1 + A1 * B0;
-  if (m < 2.5) return A0 * B2 + A1 * B1 + A2 * B0;
-  if (m < 3.5) return A0 * B3 + A1 * B2 + A2 * B1 + A3 * B0;
-  if (m < 4.5) return A0 * B4 + A1 * B3 + A2 * B2 + A3 * B1 + A4 * B0;
+  if (m < 0.5) return 1;
+  if (m < 1.5) return B1 + A1;
+  if (m < 2.5) return B2 + A1 * B1 + A2;
+  if (m < 3.5) return B3 + A1 * B2 + A2 * B1 + A3;
+  if (m < 4.5) return B4 + A1 * B3 + A2 * B2 + A3 * B1 + A4;
   if (m < 5.5) return A1 * B4 + A2 * B3 + A3 * B2 + A4 * B1;
   if (m < 6.5) return A2 * B4 + A3 * B3 + A4 * B2;
   if (m < 7.5) return A3 * B4 + A4 * B3;
@@ -222,10 +189,11 @@ export function levelUpLinear(this: KernelThis, below: number[], params: number[
 
 /**
  * One level down (levels depth-1..3): the complement of node c (the product of every leaf
- * outside it), degrees 0..k-1, is its parent's complement times its sibling; the root's children
- * have the sibling alone (parentIsIdentity). Output [X, rows * k * P] as in levelUpLinear.
+ * outside it, T included), degrees 0..k-1, is its parent's complement times its sibling; the
+ * root's children read T (per node 0, per degree 1, per row k) as their parent's complement.
+ * Output [X, rows * k * P] as in levelUpLinear.
  * params: [k, sU (sibling coefficients), X, P, nodes, sibling level per node, per degree, per row,
- * parent complement per node, per degree, per row, parentIsIdentity].
+ * parent complement per node, per degree, per row].
  */
 export function complementLinear(this: KernelThis, parent: number[], level: number[], params: number[]): number {
   const k = params[0];
@@ -244,11 +212,11 @@ export function complementLinear(this: KernelThis, parent: number[], level: numb
   const sibling = node - half * 2 < 0.5 ? node + 1 : node - 1;
   const sib = row * params[7] + sibling * params[5];
   const sibDegree = params[6];
-  if (params[11] > 0.5) {
-    return m < sU ? level[sib + m * sibDegree] : 0;
-  }
   const par = row * params[10] + half * params[8];
   const parDegree = params[9];
+  // Degree 0 has one term. (The early return also keeps V8's code for the loop below fast:
+  // without it this kernel measured about a third slower.)
+  if (m < 0.5) return parent[par] * level[sib];
   let sum = 0;
   for (let t2 = 0; t2 < sU; t2++) {
     if (t2 <= m) sum += parent[par + (m - t2) * parDegree] * level[sib + t2 * sibDegree];
@@ -257,19 +225,34 @@ export function complementLinear(this: KernelThis, parent: number[], level: numb
 }
 
 /**
- * Per-row terms, lanes 0..3 of row z: the loss tau softplus(z), g = multiplier * rho / k with
- * rho = sigmoid(z), g / F[k] and g / F[k-1], where z = offset + log F[k] - log F[k-1] from the
- * root (F[k], F[k-1] >= 1). params: [k, root per degree, root per row]: output [4, 1, rows].
+ * Per-row terms, S cells per row (output [4, S / 4, rows], S >= 4 + k): the loss
+ * tau softplus(z), g = multiplier * rho / k with rho = sigmoid(z), g / F[k], g / F[k-1], then the
+ * tree's root R[0..k-1] (the host forms the gradient of the entries above the shift from it),
+ * where F = R T at degrees k and k-1 and z = offset + log F[k] - log F[k-1] (F[k], F[k-1] >= 1).
+ * Row and group are the same across a quad, so F, log and exp run once per quad of the first
+ * group only (in webasm a transcendental is a JavaScript call, per lane where it varies).
+ * params: [k, S, root per degree, root per row].
  */
-export function rowTermsLinear(this: KernelThis, root: number[], rows: number[], call: number[], params: number[]): number {
-  const row = this.thread.z;
-  const c = this.thread.x;
+export function rowTermsLinear(this: KernelThis, root: number[], rows: number[], tops: number[], call: number[], params: number[]): number {
   const k = params[0];
+  const row = this.thread.z;
+  const group = this.thread.y;
+  const c = this.thread.x;
   // Index arithmetic in locals: gpu.js's GL translation cannot take two reads inside indices in a row.
-  const perDegree = params[1];
-  const at = row * params[2] + k * perDegree;
-  const fk = root[at];
-  const fk1 = root[at - perDegree];
+  const perDegree = params[2];
+  const base = row * params[3];
+  if (group > 0.5) {
+    const d = group * 4 + c - 4;
+    return d < k - 0.5 ? root[base + d * perDegree] : 0;
+  }
+  const tb = row * k;
+  let fk = 0;
+  let fk1 = 0;
+  for (let t3 = 0; t3 < k; t3++) {
+    const tt = tops[tb + t3];
+    fk += root[base + (k - t3) * perDegree] * tt;
+    fk1 += root[base + (k - 1 - t3) * perDegree] * tt;
+  }
   const zr = rows[row * 4 + 1] + Math.log(fk) - Math.log(fk1);
   const e = Math.exp(-Math.abs(zr));
   // softplus(z) = max(z, 0) + log1p(e), e = exp(-|z|); a series where log(1 + e) would round e away.
@@ -287,17 +270,18 @@ export function rowTermsLinear(this: KernelThis, root: number[], rows: number[],
 /**
  * Gradient, 4 leaves of one level-2 node per group (output [4, Y, rows * P] over the padded
  * row; cells past n return 0): b_j (C_j[k-1] g / F[k] - C_j[k-2] g / F[k-1]) = g (pi_k(j) -
- * pi_{k-1}(j)), and -g at the label. The complement C_j of leaf j is the level-3 complement
- * of its node's parent times its node's sibling (from that node's 4 leaves) times the other pair
- * of its node times its sibling leaf: positive terms only.
+ * pi_{k-1}(j)), and -g at the label; 0 at the entries above the shift (identity leaves here:
+ * the host writes theirs). The complement C_j of leaf j is the level-3 complement of its node's
+ * parent times its node's sibling (from that node's 4 leaves) times the other pair of its node
+ * times its sibling leaf: positive terms only. Every leaf is 1 + w t (b_j = w_j).
  *
  * For k <= 5 (`fromLevelFour`) the level-3 complement is not a kernel of its own: each group
  * forms the degrees it needs, C3 = C4 times the sibling level-3 node S3 (5 + 5 scalar loads and
  * 15 products per group, against a pass over 5 cells per level-3 node), from the level-4
- * complement (`complement`, identity when level 4 is the root) and level 3 (`level3`).
+ * complement (`complement`: T where level 4 is the root) and level 3 (`level3`). Where level 3
+ * is the root, `complement` is T as the level-3 complement.
  * params: [n, k, Y, P, padded leaves per row, complement per node, per degree, per row,
- * unused, level 3 is the root, fromLevelFour (1: level 4 complement, 2: level 4 is the root),
- * level 3 per node, per degree, per row].
+ * terms per row (S), unused, fromLevelFour, level 3 per node, per degree, per row].
  */
 export function gradientLinear(this: KernelThis, leaves: number[], rows: number[], complement: number[], level3: number[], terms: number[], params: number[]): number {
   const P = params[3];
@@ -315,37 +299,11 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
   const w1 = leaves[base + 1];
   const w2 = leaves[base + 2];
   const w3 = leaves[base + 3];
-  // The node's two pairs as polynomials (coefficients of t^0, t^1, t^2).
-  let a0 = 1;
-  let b0 = w0;
-  if (w0 < 0) {
-    a0 = -w0;
-    b0 = 1;
-  }
-  let a1 = 1;
-  let b1 = w1;
-  if (w1 < 0) {
-    a1 = -w1;
-    b1 = 1;
-  }
-  let a2 = 1;
-  let b2 = w2;
-  if (w2 < 0) {
-    a2 = -w2;
-    b2 = 1;
-  }
-  let a3 = 1;
-  let b3 = w3;
-  if (w3 < 0) {
-    a3 = -w3;
-    b3 = 1;
-  }
-  const pa0 = a0 * a1;
-  const pa1 = a0 * b1 + b0 * a1;
-  const pa2 = b0 * b1;
-  const pb0 = a2 * a3;
-  const pb1 = a2 * b3 + b2 * a3;
-  const pb2 = b2 * b3;
+  // The node's two pairs as polynomials (coefficients of t^1, t^2; t^0 has 1).
+  const pa1 = w0 + w1;
+  const pa2 = w0 * w1;
+  const pb1 = w2 + w3;
+  const pb2 = w2 * w3;
   // The complement of this level-2 node at degrees k-1 .. k-5 (0 below degree 0): its parent's
   // (level-3) complement C3 times its sibling level-2 node S, p_i = sum_t C3[k-i-t] S[t],
   // computed once for the four lanes.
@@ -357,45 +315,18 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
   {
     const half = Math.floor((node + 0.5) / 2);
     const sibNode = node - half * 2 < 0.5 ? node + 1 : node - 1;
-    // The sibling level-2 node from its four leaves (degree 4, exact).
+    // The sibling level-2 node from its four leaves (degrees 1..4; degree 0 is 1).
     const sb = row * params[4] + sibNode * 4;
     const x0 = leaves[sb];
     const x1 = leaves[sb + 1];
     const x2 = leaves[sb + 2];
     const x3 = leaves[sb + 3];
-    let e0 = 1;
-    let f0 = x0;
-    if (x0 < 0) {
-      e0 = -x0;
-      f0 = 1;
-    }
-    let e1 = 1;
-    let f1 = x1;
-    if (x1 < 0) {
-      e1 = -x1;
-      f1 = 1;
-    }
-    let e2 = 1;
-    let f2 = x2;
-    if (x2 < 0) {
-      e2 = -x2;
-      f2 = 1;
-    }
-    let e3 = 1;
-    let f3 = x3;
-    if (x3 < 0) {
-      e3 = -x3;
-      f3 = 1;
-    }
-    const g0 = e0 * e1;
-    const g1 = e0 * f1 + f0 * e1;
-    const g2 = f0 * f1;
-    const h0 = e2 * e3;
-    const h1 = e2 * f3 + f2 * e3;
-    const h2 = f2 * f3;
-    const d0 = g0 * h0;
-    const d1 = g0 * h1 + g1 * h0;
-    const d2 = g0 * h2 + g1 * h1 + g2 * h0;
+    const g1 = x0 + x1;
+    const g2 = x0 * x1;
+    const h1 = x2 + x3;
+    const h2 = x2 * x3;
+    const d1 = h1 + g1;
+    const d2 = h2 + g1 * h1 + g2;
     const d3 = g1 * h2 + g2 * h1;
     const d4 = g2 * h2;
     // c_i = C3[k - i], i = 1..9.
@@ -409,23 +340,20 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
     let c8 = 0;
     let c9 = 0;
     if (params[10] > 0.5) {
-      // C4 at degrees 0..k-1 (1, 0, ... at the root) and S3 at 0..k-1, then C3 = C4 S3.
+      // C4 at degrees 0..k-1 and S3 at 0..k-1, then C3 = C4 S3.
       const quarter = Math.floor((half + 0.5) / 2);
       const sib3 = half - quarter * 2 < 0.5 ? half + 1 : half - 1;
-      let u0 = 1;
+      const ud = params[6];
+      const ub = row * params[7] + quarter * params[5];
+      const u0 = complement[ub];
       let u1 = 0;
       let u2 = 0;
       let u3 = 0;
       let u4 = 0;
-      if (params[10] < 1.5) {
-        const ud = params[6];
-        const ub = row * params[7] + quarter * params[5];
-        u0 = complement[ub];
-        if (k > 1.5) u1 = complement[ub + ud];
-        if (k > 2.5) u2 = complement[ub + 2 * ud];
-        if (k > 3.5) u3 = complement[ub + 3 * ud];
-        if (k > 4.5) u4 = complement[ub + 4 * ud];
-      }
+      if (k > 1.5) u1 = complement[ub + ud];
+      if (k > 2.5) u2 = complement[ub + 2 * ud];
+      if (k > 3.5) u3 = complement[ub + 3 * ud];
+      if (k > 4.5) u4 = complement[ub + 4 * ud];
       const vd = params[12];
       const vb = row * params[13] + sib3 * params[11];
       const v0 = level3[vb];
@@ -463,16 +391,6 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
         c4 = D1;
         c5 = D0;
       }
-    } else if (params[9] > 0.5) {
-      if (k < 1.5) c1 = 1;
-      if (k > 1.5 && k < 2.5) c2 = 1;
-      if (k > 2.5 && k < 3.5) c3 = 1;
-      if (k > 3.5 && k < 4.5) c4 = 1;
-      if (k > 4.5 && k < 5.5) c5 = 1;
-      if (k > 5.5 && k < 6.5) c6 = 1;
-      if (k > 6.5 && k < 7.5) c7 = 1;
-      if (k > 7.5 && k < 8.5) c8 = 1;
-      if (k > 8.5 && k < 9.5) c9 = 1;
     } else {
       const pd = params[6];
       const par = row * params[7] + half * params[5] + k * pd;
@@ -488,23 +406,22 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
     }
     if (params[10] > 0.5) {
       // k <= 5: c6..c9 are 0, so their terms are left out (the same sums, exactly).
-      p1 = c1 * d0 + c2 * d1 + c3 * d2 + c4 * d3 + c5 * d4;
-      p2 = c2 * d0 + c3 * d1 + c4 * d2 + c5 * d3;
-      p3 = c3 * d0 + c4 * d1 + c5 * d2;
-      p4 = c4 * d0 + c5 * d1;
-      p5 = c5 * d0;
+      p1 = c1 + c2 * d1 + c3 * d2 + c4 * d3 + c5 * d4;
+      p2 = c2 + c3 * d1 + c4 * d2 + c5 * d3;
+      p3 = c3 + c4 * d1 + c5 * d2;
+      p4 = c4 + c5 * d1;
+      p5 = c5;
     } else {
-      p1 = c1 * d0 + c2 * d1 + c3 * d2 + c4 * d3 + c5 * d4;
-      p2 = c2 * d0 + c3 * d1 + c4 * d2 + c5 * d3 + c6 * d4;
-      p3 = c3 * d0 + c4 * d1 + c5 * d2 + c6 * d3 + c7 * d4;
-      p4 = c4 * d0 + c5 * d1 + c6 * d2 + c7 * d3 + c8 * d4;
-      p5 = c5 * d0 + c6 * d1 + c7 * d2 + c8 * d3 + c9 * d4;
+      p1 = c1 + c2 * d1 + c3 * d2 + c4 * d3 + c5 * d4;
+      p2 = c2 + c3 * d1 + c4 * d2 + c5 * d3 + c6 * d4;
+      p3 = c3 + c4 * d1 + c5 * d2 + c6 * d3 + c7 * d4;
+      p4 = c4 + c5 * d1 + c6 * d2 + c7 * d3 + c8 * d4;
+      p5 = c5 + c6 * d1 + c7 * d2 + c8 * d3 + c9 * d4;
     }
   }
   // This lane's leaf, its sibling leaf and the other pair.
   let wj = w0;
   let ws = w1;
-  let s0 = pb0;
   let s1 = pb1;
   let s2 = pb2;
   if (lane > 0.5 && lane < 1.5) {
@@ -512,7 +429,6 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
     ws = w0;
   }
   if (lane > 1.5) {
-    s0 = pa0;
     s1 = pa1;
     s2 = pa2;
   }
@@ -524,26 +440,19 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
     wj = w3;
     ws = w2;
   }
-  let bj = wj;
-  if (wj < 0) bj = 1;
-  let as = 1;
-  let bs = ws;
-  if (ws < 0) {
-    as = -ws;
-    bs = 1;
-  }
-  // Q = complement * other pair at degrees k-1, k-2, k-3; C_j[d] = Q[d] a_s + Q[d-1] b_s.
-  const q1 = p1 * s0 + p2 * s1 + p3 * s2;
-  const q2 = p2 * s0 + p3 * s1 + p4 * s2;
-  const q3 = p3 * s0 + p4 * s1 + p5 * s2;
-  const ck1 = q1 * as + q2 * bs;
-  const ck2 = q2 * as + q3 * bs;
-  let out = bj * (ck1 * terms[row * 4 + 2] - ck2 * terms[row * 4 + 3]);
+  // Q = complement * other pair at degrees k-1, k-2, k-3; C_j[d] = Q[d] + Q[d-1] w_s.
+  const q1 = p1 + p2 * s1 + p3 * s2;
+  const q2 = p2 + p3 * s1 + p4 * s2;
+  const q3 = p3 + p4 * s1 + p5 * s2;
+  const ck1 = q1 + q2 * ws;
+  const ck2 = q2 + q3 * ws;
+  const S = params[8];
+  let out = wj * (ck1 * terms[row * S + 2] - ck2 * terms[row * S + 3]);
   // The label (-g) and the padding past n (0), behind a test that is the same for the quad.
   const first = node * 4;
   const label = rows[row * 4 + 2];
   if ((label > first - 0.5 && label < first + 3.5) || first + 3.5 > n) {
-    if (Math.abs(j - label) < 0.5) out = -terms[row * 4 + 1];
+    if (Math.abs(j - label) < 0.5) out = -terms[row * S + 1];
     if (j > n - 0.5) out = 0;
   }
   return out;

@@ -45,16 +45,16 @@ const GRADIENT_FROM_LEVEL_FOUR_MAX_K = 5;
 /** Table of 2^-i, i = 0..127, for the kernels' exp. */
 const POW2 = Float32Array.from({ length: 128 }, (_, i) => 2 ** -i);
 
-/** Where a level lives: its step and its strides per node, per degree and per row. */
+/** One argument of a recorded step: a chain input, an earlier step's output, or a fixed array. */
+type StepArgument = { input: 'values' | 'rows' | 'tops' | 'call' } | { step: number } | { literal: Float32Array };
+
+/** Where a level lives: the step (or input) holding it and its strides per node, per degree and per row. */
 interface Stored {
-  step: number;
+  arg: StepArgument;
   perNode: number;
   perDegree: number;
   perRow: number;
 }
-
-/** One argument of a recorded step: a chain input, an earlier step's output, or a fixed array. */
-type StepArgument = { input: 'values' | 'rows' | 'call' } | { step: number } | { literal: Float32Array };
 
 interface Step {
   role: KernelRole;
@@ -63,9 +63,13 @@ interface Step {
   args: StepArgument[];
 }
 
-/** What one chunk returns: 4 terms per row (loss, g, g / F[k], g / F[k-1]) and the gradient rows. */
+/**
+ * What one chunk returns: per row `termsPerRow` terms (loss, g, g / F[k], g / F[k-1], then the
+ * tree's root R[0..k-1]) and the gradient rows (0 at the entries above the shift).
+ */
 export interface LinearChunkResult {
   terms: Float32Array;
+  termsPerRow: number;
   /** rows * n entries, when the gradient was asked for. */
   grad: Float32Array | null;
 }
@@ -74,6 +78,8 @@ export interface LinearChunkResult {
 class LinearChain {
   readonly steps: Step[] = [];
   readonly results: { terms: number; grad: number };
+  /** Terms per row in the `terms` result: 4 + k rounded up to a multiple of 4. */
+  readonly termsPerRow: number;
   private pipeline: ((...args: unknown[]) => Promise<unknown>) & { destroy(): unknown } | null = null;
 
   constructor(readonly shape: TreeShape, readonly rows: number, readonly k: number, grad: boolean, maxWidth: number, readonly loopBound: number) {
@@ -102,7 +108,7 @@ class LinearChain {
     const levels: Stored[] = [];
     const f3 = fold(nodes[3]);
     levels[3] = {
-      step: this.add('levelThreeLinear', 3, [f3.X, rows * strides[3] * f3.P], [
+      arg: this.step('levelThreeLinear', 3, [f3.X, rows * strides[3] * f3.P], [
         { step: leafStep },
         { literal: new Float32Array([strides[3], f3.X, f3.P, leaves]) },
       ]),
@@ -114,8 +120,8 @@ class LinearChain {
       const f = fold(nodes[l]);
       const below = levels[l - 1];
       levels[l] = {
-        step: this.add('levelUpLinear', l, [f.X, rows * strides[l] * f.P], [
-          { step: below.step },
+        arg: this.step('levelUpLinear', l, [f.X, rows * strides[l] * f.P], [
+          below.arg,
           { literal: new Float32Array([strides[l - 1], strides[l], f.X, f.P, nodes[l], below.perNode, below.perDegree, below.perRow]) },
         ]),
         perNode: 1,
@@ -124,29 +130,38 @@ class LinearChain {
       };
     }
     const root = levels[depth];
-    const terms = this.add('rowTermsLinear', 0, [4, 1, rows], [
-      { step: root.step },
+    // [4, S / 4, rows]: the first group of 4 the terms, the others R (read back as one view per
+    // group of 4).
+    const S = 4 + 4 * Math.ceil(k / 4);
+    this.termsPerRow = S;
+    const terms = this.add('rowTermsLinear', 0, [4, S / 4, rows], [
+      root.arg,
       { input: 'rows' },
+      { input: 'tops' },
       { input: 'call' },
-      { literal: new Float32Array([k, root.perDegree, root.perRow]) },
+      { literal: new Float32Array([k, S, root.perDegree, root.perRow]) },
     ]);
     let gradStep = -1;
     if (grad) {
       // Complements from the root's children down to level 3 (the gradient kernel does levels 2 to
-      // 0), or down to level 4 where the gradient kernel forms the level-3 one itself (k <= 5).
+      // 0), or down to level 4 where the gradient kernel forms the level-3 one itself (k <= 5); T
+      // stands for the complement of the root.
       const fromLevelFour = k <= GRADIENT_FROM_LEVEL_FOUR_MAX_K && depth >= 4;
-      let complement: Stored = root;
+      // The root's complement is T, the product of the entries above the shift (an input, as a
+      // kernel output like every other complement).
+      const topsStep = this.step('topsLinear', 0, [k, rows], [{ input: 'tops' }, { literal: new Float32Array([k]) }]);
+      let complement: Stored = { arg: topsStep, perNode: 0, perDegree: 1, perRow: k };
       for (let l = depth - 1; l >= (fromLevelFour ? 4 : 3); l--) {
         const f = fold(nodes[l]);
         const sib = levels[l];
         complement = {
-          step: this.add('complementLinear', l, [f.X, rows * k * f.P], [
-            { step: complement.step },
-            { step: sib.step },
+          arg: this.step('complementLinear', l, [f.X, rows * k * f.P], [
+            complement.arg,
+            sib.arg,
             {
               literal: new Float32Array([
                 k, strides[l], f.X, f.P, nodes[l], sib.perNode, sib.perDegree, sib.perRow,
-                complement.perNode, complement.perDegree, complement.perRow, l === depth - 1 ? 1 : 0,
+                complement.perNode, complement.perDegree, complement.perRow,
               ]),
             },
           ]),
@@ -160,13 +175,13 @@ class LinearChain {
       const padded = this.add('gradientLinear', 0, fg, [
         { step: leafStep },
         { input: 'rows' },
-        { step: complement.step },
-        { step: three.step },
+        complement.arg,
+        three.arg,
         { step: terms },
         {
           literal: new Float32Array([
-            n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, 0, depth === 3 ? 1 : 0,
-            fromLevelFour ? (depth === 4 ? 2 : 1) : 0, three.perNode, three.perDegree, three.perRow,
+            n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, S, 0,
+            fromLevelFour ? 1 : 0, three.perNode, three.perDegree, three.perRow,
           ]),
         },
       ]);
@@ -182,9 +197,14 @@ class LinearChain {
     return this.steps.length - 1;
   }
 
+  /** `add`, as a step argument. */
+  private step(role: KernelRole, level: number, output: number[], args: StepArgument[]): StepArgument {
+    return { step: this.add(role, level, output, args) };
+  }
+
   /** Runs the chain on one chunk: as a compiled pipeline, or step by step (`direct`). */
-  async run(gpu: GPU, kernels: KernelSet, direct: boolean, values: Float32Array, rows: Float32Array, call: Float32Array): Promise<LinearChunkResult> {
-    const inputs = { values, rows, call };
+  async run(gpu: GPU, kernels: KernelSet, direct: boolean, values: Float32Array, rows: Float32Array, tops: Float32Array, call: Float32Array): Promise<LinearChunkResult> {
+    const inputs = { values, rows, tops, call };
     let out: { terms: unknown; grad?: unknown };
     if (direct) {
       const outputs: unknown[] = [];
@@ -197,10 +217,11 @@ class LinearChain {
       out = { terms: outputs[this.results.terms], grad: this.results.grad >= 0 ? outputs[this.results.grad] : undefined };
     } else {
       const pipeline = (this.pipeline ??= this.compile(gpu, kernels))!;
-      out = (await pipeline(passThrough(values), rows, call)) as typeof out;
+      out = (await pipeline(passThrough(values), rows, tops, call)) as typeof out;
     }
     return {
       terms: await flatten(out.terms),
+      termsPerRow: this.termsPerRow,
       grad: this.results.grad >= 0 ? await flatten(out.grad) : null,
     };
   }
@@ -208,8 +229,8 @@ class LinearChain {
   private compile(gpu: GPU, kernels: KernelSet): LinearChain['pipeline'] {
     const { steps, results, loopBound } = this;
     const shortcuts = steps.map((step) => kernels.get(step.role, step.level, loopBound));
-    const orchestrate = function (values: unknown, rows: unknown, call: unknown): unknown {
-      const inputs = { values, rows, call };
+    const orchestrate = function (values: unknown, rows: unknown, tops: unknown, call: unknown): unknown {
+      const inputs = { values, rows, tops, call };
       const handles: unknown[] = [];
       for (let i = 0; i < steps.length; i++) {
         const step = steps[i];
@@ -304,7 +325,7 @@ export class LinearPlans {
   }
 
   /** Losses terms and gradient of one chunk of `rows` rows. */
-  async run(n: number, k: number, tau: number, grad: boolean, rows: number, values: Float32Array, rowValues: Float32Array, scale: number): Promise<LinearChunkResult> {
+  async run(n: number, k: number, tau: number, grad: boolean, rows: number, values: Float32Array, rowValues: Float32Array, tops: Float32Array, scale: number): Promise<LinearChunkResult> {
     const shape = treeShape(n, k);
     const key = `${n}:${k}:${grad ? 1 : 0}:${rows}`;
     let chain = this.chains.get(key);
@@ -321,7 +342,7 @@ export class LinearPlans {
       this.chains.delete(key);
       this.chains.set(key, chain);
     }
-    return chain.run(this.gpu, this.kernels, this.direct, values, rowValues, new Float32Array([scale, tau]));
+    return chain.run(this.gpu, this.kernels, this.direct, values, rowValues, tops, new Float32Array([scale, tau]));
   }
 
   dispose(): void {
