@@ -2,6 +2,7 @@
 import { chartK, type ChartFile } from './charts.js';
 import { HEAD_TO_HEAD_HEADER, SPEED_HEADER, headToHeadRows, speedRows, type BenchmarkReport } from './report.js';
 import type { StabilityCell } from './stability.js';
+import { ISOLATED_BACKENDS } from './isolated.js';
 
 function table(header: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -83,6 +84,13 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
       '',
     );
     if (h2h.results.length > 0) lines.push(table(HEAD_TO_HEAD_HEADER, headToHeadRows(h2h.results)), '');
+    const apart = h2h.results.map((h) => h.backend).filter((name) => name in ISOLATED_BACKENDS);
+    if (apart.length > 0) {
+      lines.push(
+        `Each in a child process of its own, with core timed in the same child (headless GL and Dawn cannot share the benchmark\'s process): ${apart.map((name) => `\`${name}\``).join(', ')}. Where a Dawn device lives, its busy poll slows core too, so those ratios flatter the backend.`,
+        '',
+      );
+    }
     for (const x of h2h.skipped) lines.push(`- not run: ${x.backend}: ${x.reason}`);
     if (h2h.skipped.length > 0) lines.push('');
   }
