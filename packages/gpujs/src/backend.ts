@@ -30,6 +30,7 @@ import { loadGpuJs, type GpujsMode, type GpujsModeInfo } from './modes.js';
 import { rowsPerChunk, treeShape, type TreeShape } from './tree.js';
 import { linearBoundOk, LinearPlans } from './linearPlan.js';
 import { aboveShiftProduct, selectShift, writeAboveShiftGradient } from './aboveShift.js';
+import { leafTilt } from './tilt.js';
 
 /** Per-row values the kernels read: shift, z offset, label, gradient multiplier. */
 const ROW_FIELDS = 4;
@@ -139,13 +140,17 @@ export class GpujsBackend implements TopKBackend {
     const heapAt = new Int32Array(k);
     const work = new Float64Array(k);
     const scale = 1 / (k * tau);
+    // Log-space rows are tilted (see tilt.ts): their kernels shift by c - theta k tau instead of c.
+    const logSpace = mode !== 'hard' && !linearBoundOk(n, k);
     for (let i = 0; i < batch; i++) {
       const y = labels[i];
       const offset = i * n;
-      const c = selectShift(scores, offset, n, k, y, heap, heapAt);
+      let c = selectShift(scores, offset, n, k, y, heap, heapAt);
       largest.set(heap, i * k);
       largestAt.set(heapAt, i * k);
       aboveShiftProduct(heap, k, c, scale, tops, i * k, work);
+      // The offset below is formed with the float32 shift the kernels use, so theta's rounding cancels.
+      if (logSpace && !hardRows[i]) c = Math.fround(c - leafTilt(scores, offset, n, k, y, c, scale) / scale);
       rowValues[i * ROW_FIELDS] = c;
       // z = alpha/tau + log sigma_k - log sigma_{k-1} - x_y, x_y = (s_y - c) / (k tau).
       rowValues[i * ROW_FIELDS + 1] = (alpha * k - (scores[offset + y] - c)) / (k * tau);
@@ -246,12 +251,13 @@ export class GpujsBackend implements TopKBackend {
       }
       // Complements of level-1 nodes, swept down from the root's children.
       let complement: KernelOutput = root;
+      const widths = shape.complementWidths;
       for (let l = shape.depth - 1; l >= 1; l--) {
-        const width = shape.nodes[l] * k;
+        const width = shape.nodes[l] * widths[l];
         complement = await kernels.run('downLevel', l, shape.loopBound, [rows * width], [
           complement,
           levels[l],
-          new Float32Array([k, shape.strides[l], l === shape.depth - 1 ? 1 : 0, width]),
+          new Float32Array([widths[l], shape.strides[l], l === shape.depth - 1 ? 1 : 0, width, k, widths[l + 1]]),
         ]);
       }
       const out = await readVector(
@@ -260,7 +266,7 @@ export class GpujsBackend implements TopKBackend {
           rowInput,
           complement,
           root,
-          new Float32Array([n, scale, k, tau, k, shape.depth === 1 ? 1 : 0, sRoot, shape.nodes[1]]),
+          new Float32Array([n, scale, k, tau, shape.complementWidths[1], shape.depth === 1 ? 1 : 0, sRoot, shape.nodes[1]]),
         ]),
       );
       for (let i = 0; i < rows; i++) {

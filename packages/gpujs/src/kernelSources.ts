@@ -12,11 +12,14 @@
  * z offset, label, gradient multiplier), so that no argument's type depends on whether a
  * number happens to be an integer.
  *
- * Leaves of the loss, with x = (s - c) / (k tau) and c the k-th largest score without the label:
- * `1 + e^x t` is stored as `[0, x]` when x <= 0 and as `[-x, 0]` when x > 0, i.e. divided by
- * e^x. The dropped factors cancel in every ratio the loss needs (MATH.md's k-th-score shift,
- * carried one step further), so every stored log coefficient is at most log C(n, m): no huge
- * exponents meet small ones, which is what makes plain float32 log-space arithmetic accurate.
+ * Leaves of the loss, with x = (s - c) / (k tau) and c the k-th largest score without the label
+ * moved by the host's tilt (see tilt.ts): `1 + e^x t` is stored divided by `1 + e^x`, as
+ * `[-softplus(x), x - softplus(x)]` (`[-x, 0]` for large x, `[0, x]` for very negative x). The
+ * dropped divisors cancel in every ratio the loss needs (MATH.md's k-th-score shift, carried one
+ * step further), so every node is the distribution of a sum of Bernoulli variables: no stored log
+ * coefficient exceeds 0, no huge exponents meet small ones, and with the tilt the coefficients that
+ * decide the loss (degrees near k at the root, near their share of it below) have logs of
+ * moderate size, which float32 holds to about 1e-7.
  *
  * Loops run to bounds from `params` and are capped by the kernel's loopMaxIterations, which the
  * plan sets above every bound it passes; loop variables never share a name.
@@ -54,20 +57,23 @@ export function upFromLeaves(this: KernelThis, values: number[], rows: number[],
   let b0 = -1e30;
   let a1 = 0;
   let b1 = -1e30;
+  // Loss leaves divided by 1 + e^x (softplus(x) = max(x, 0) + log(1 + e^-|x|)).
   if (j0 < n && Math.abs(j0 - label) > 0.5) {
     const x0 = (values[row * n + j0] - shift) * params[2];
-    if (params[0] < 0.5 && x0 > 0) {
-      a0 = -x0;
-      b0 = 0;
+    if (params[0] < 0.5) {
+      const l0 = Math.max(x0, 0) + Math.log(1 + Math.exp(-Math.abs(x0)));
+      a0 = -l0;
+      b0 = x0 - l0;
     } else {
       b0 = x0;
     }
   }
   if (j1 < n && Math.abs(j1 - label) > 0.5) {
     const x1 = (values[row * n + j1] - shift) * params[2];
-    if (params[0] < 0.5 && x1 > 0) {
-      a1 = -x1;
-      b1 = 0;
+    if (params[0] < 0.5) {
+      const l1 = Math.max(x1, 0) + Math.log(1 + Math.exp(-Math.abs(x1)));
+      a1 = -l1;
+      b1 = x1 - l1;
     } else {
       b1 = x1;
     }
@@ -121,8 +127,10 @@ export function upLevel(this: KernelThis, below: number[], params: number[]): nu
 
 /**
  * One level down: the complement of node c (the product of every leaf outside it) is its
- * parent's complement times its sibling, truncated to degrees 0..sC-1. The root's children
- * have the sibling alone (parentIsIdentity). params: [sC, sU, parentIsIdentity, W (= nodes * sC)].
+ * parent's complement times its sibling. A level's complements keep only their top sC degrees
+ * k - sC .. k - 1 (see TreeShape.complementWidths), the parent's its top sP. The root's children
+ * have the sibling alone (parentIsIdentity).
+ * params: [sC, sU, parentIsIdentity, W (= nodes * sC), k, sP].
  */
 export function downLevel(this: KernelThis, parent: number[], level: number[], params: number[]): number {
   const sC = params[0];
@@ -134,9 +142,10 @@ export function downLevel(this: KernelThis, parent: number[], level: number[], p
   if (col < 0) { row = row - 1; col = col + W; }
   if (col > W - 0.5) { row = row + 1; col = col - W; }
   let node = Math.floor((col + 0.5) / sC);
-  let m = col - node * sC;
-  if (m < 0) { node = node - 1; m = m + sC; }
-  if (m > sC - 0.5) { node = node + 1; m = m - sC; }
+  let i = col - node * sC;
+  if (i < 0) { node = node - 1; i = i + sC; }
+  if (i > sC - 0.5) { node = node + 1; i = i - sC; }
+  const m = params[4] - sC + i;
   const nodes = W / sC;
   const half = Math.floor((node + 0.5) / 2);
   const sibling = node - half * 2 < 0.5 ? node + 1 : node - 1;
@@ -144,17 +153,20 @@ export function downLevel(this: KernelThis, parent: number[], level: number[], p
   if (params[2] > 0.5) {
     return m < sU ? level[sib + m] : -1e30;
   }
-  const par = row * (nodes / 2) * sC + half * sC;
+  const sP = params[5];
+  // Parent degree d sits at par + d - (k - sP).
+  const par = row * (nodes / 2) * sP + half * sP - (params[4] - sP);
+  const lowest = params[4] - sP;
   let top = -1e30;
   for (let t3 = 0; t3 < sU; t3++) {
-    if (t3 <= m) {
+    if (t3 <= m - lowest) {
       top = Math.max(top, parent[par + m - t3] + level[sib + t3]);
     }
   }
   if (top < -1e29) return -1e30;
   let sum = 0;
   for (let t4 = 0; t4 < sU; t4++) {
-    if (t4 <= m) {
+    if (t4 <= m - lowest) {
       sum += Math.exp(parent[par + m - t4] + level[sib + t4] - top);
     }
   }
@@ -179,7 +191,7 @@ export function lossOnly(this: KernelThis, root: number[], rows: number[], param
  * Gradient row (columns 0..n-1, multiplied by the row's multiplier) and loss (column n), rows
  * of width n + 1. pi_m(j) = b_j * C_j[m-1] / F[m] with C_j the complement of leaf j (its sibling
  * times the level-1 complement of its parent) and F the root: positive terms only, nothing cancels.
- * params: [n, scale, k, tau, sC, parentIsIdentity, sRoot, nodes at level 1].
+ * params: [n, scale, k, tau, sC (level-1 complement width), parentIsIdentity, sRoot, nodes at level 1].
  */
 export function gradientAndLoss(
   this: KernelThis,
@@ -219,23 +231,22 @@ export function gradientAndLoss(
   const scale = rows[row * 4 + 3] * rho / k;
   if (Math.abs(j - label) < 0.5) return -scale;
   const shift = rows[row * 4];
+  // Leaves as upFromLeaves stores them, divided by 1 + e^x.
   const xj = (values[row * n + j] - shift) * params[1];
-  const bj = xj > 0 ? 0 : xj;
+  const bj = xj - (Math.max(xj, 0) + Math.log(1 + Math.exp(-Math.abs(xj))));
   const half = Math.floor((j + 0.5) / 2);
   const s = j - half * 2 < 0.5 ? j + 1 : j - 1;
   let as = 0;
   let bs = -1e30;
   if (s < n && Math.abs(s - label) > 0.5) {
     const xs = (values[row * n + s] - shift) * params[1];
-    if (xs > 0) {
-      as = -xs;
-      bs = 0;
-    } else {
-      bs = xs;
-    }
+    const ls = Math.max(xs, 0) + Math.log(1 + Math.exp(-Math.abs(xs)));
+    as = -ls;
+    bs = xs - ls;
   }
   const sC = params[4];
-  // Parent complement coefficients of degrees k-1, k-2, k-3 (NEG below degree 0).
+  // Parent complement coefficients of degrees k-1, k-2, k-3 (NEG below degree 0); the level-1
+  // complements keep degrees k - sC .. k - 1, sC = min(k, 3).
   let p1 = -1e30;
   let p2 = -1e30;
   let p3 = -1e30;
@@ -245,9 +256,9 @@ export function gradientAndLoss(
     p3 = k - 3 < 0.5 && k - 3 > -0.5 ? 0 : -1e30;
   } else {
     const par = row * params[7] * sC + half * sC;
-    p1 = complement[par + k - 1];
-    if (k > 1.5) p2 = complement[par + k - 2];
-    if (k > 2.5) p3 = complement[par + k - 3];
+    p1 = complement[par + sC - 1];
+    if (k > 1.5) p2 = complement[par + sC - 2];
+    if (k > 2.5) p3 = complement[par + sC - 3];
   }
   // C_j[k-1] = P[k-1] a_s + P[k-2] b_s;  C_j[k-2] = P[k-2] a_s + P[k-3] b_s.
   const u1 = p1 + as;

@@ -1,0 +1,56 @@
+/**
+ * The tilt of the log-space kernels' leaves, on the host.
+ *
+ * The log-space kernels store each leaf `1 + e^x t` divided by `1 + e^x`, i.e. as the
+ * distribution of one Bernoulli variable with p = sigmoid(x), so that every node's polynomial is
+ * the distribution of a sum of such variables (its coefficients at most 1) and the root's
+ * coefficients of degrees k-1 and k are probabilities P(S = k-1), P(S = k). The divisors cancel
+ * in every ratio the loss and the gradient use, so they are never carried. Those probabilities are
+ * only of moderate size (their logs O(1), held by float32 to ~1e-7) when k lies in the bulk of
+ * the distribution; at large k with near-equal scores it does not (all p near 1/2: S is near n/2,
+ * and log P(S = k) is about -n KL(k/n || 1/2), hundreds, whose float32 rounding swamps the O(1)
+ * difference that is the loss). Adding one constant theta to every x (the tilt) multiplies
+ * sigma_m by e^{m theta}: it changes log sigma_k - log sigma_{k-1} by exactly theta, which the
+ * host takes out of z's offset in float64, and no pi_m(j). Choosing theta so that the mean of S,
+ * sum_j sigmoid(x_j + theta), is k - 1/2 puts degrees k-1 and k in the bulk: their logs are then
+ * about -log(2 pi var S) / 2 (the saddle point), and so are the relevant coefficients of every
+ * node below (given S = k, each node's share lies near its own mean).
+ *
+ * theta need not be accurate (any value is exact mathematically): a few safeguarded Newton steps.
+ * It always lies in [-log(2n), log(2k)]: with c the k-th largest score of s\y there are at most
+ * k-1 entries with x > 0 and at least k with x >= 0.
+ */
+
+/** Target distance of the mean of S from k - 1/2 at which the search stops. */
+const GOOD_ENOUGH = 0.25;
+
+/**
+ * The tilt theta of one row: x_j = (scores[offset + j] - shift) * scale for j != `exclude`,
+ * theta such that sum_j sigmoid(x_j + theta) is about k - 1/2.
+ */
+export function leafTilt(scores: Float32Array, offset: number, n: number, k: number, exclude: number, shift: number, scale: number): number {
+  const target = k - 0.5;
+  let lo = -Math.log(2 * n) - 1;
+  let hi = Math.log(2 * k) + 1;
+  let theta = 0;
+  for (let step = 0; step < 40; step++) {
+    let mean = 0;
+    let variance = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === exclude) continue;
+      const u = (scores[offset + j] - shift) * scale + theta;
+      // sigmoid without overflow on either side.
+      const p = u >= 0 ? 1 / (1 + Math.exp(-u)) : 1 - 1 / (1 + Math.exp(u));
+      mean += p;
+      variance += p * (1 - p);
+    }
+    const miss = mean - target;
+    if (Math.abs(miss) <= GOOD_ENOUGH) break;
+    // The mean grows with theta: keep the bracket, step by Newton, bisect where Newton leaves it.
+    if (miss > 0) hi = theta;
+    else lo = theta;
+    const newton = variance > 0 ? theta - miss / variance : NaN;
+    theta = newton > lo && newton < hi ? newton : (lo + hi) / 2;
+  }
+  return theta;
+}
