@@ -61,3 +61,5 @@ for (const c of cases) {
 }
 console.log(`${backend.name} ${profile}: worst loss ${worstLoss.toExponential(2)}, worst gradient ${worstGrad.toExponential(2)} over ${cases.length} cases`);
 backend.dispose();
+// A live Dawn device keeps the process running.
+process.exit(0);
