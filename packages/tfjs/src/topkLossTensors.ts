@@ -9,7 +9,8 @@
  *    The factors e_j cancel in sigma_k / sigma_{k-1}, so the loss only needs the coefficients k - 1
  *    and k of P(t) = prod_tail (1 + e_j t) * prod_head (u_j + t): products and sums of numbers in
  *    [0, 1], computed by the linear-space product tree without cancellation or overflow (t is
- *    rescaled by beta so that the coefficients stay below e^64).
+ *    rescaled per row, and in the general layout each factor divided by its own sum 1 + beta e_j,
+ *    so that the coefficients the loss needs neither overflow nor underflow).
  * The gradient is the adjoint of that tree (products of non-negative numbers), i.e. the exact,
  * subtraction-free backward: no series, no switch.
  * Two layouts of the same product: the monic head/tail layout ({@link smoothTopkMonic}, most
@@ -25,8 +26,6 @@ import { paperSeriesTerms } from '@topk/core';
 
 /** Most negative finite float32: masks the label out of top-k searches. */
 const MASKED = -3.4e38;
-/** Cap on the rescaled mass of t: coefficients of degree r stay below CAP^r / r! <= e^CAP. */
-const MASS_CAP = 64;
 
 /** Resolved options of {@link topkLossTensors}. */
 export interface TensorLossOptions {
@@ -169,29 +168,54 @@ function hardTopk(label: tf.Tensor2D, kthIndex: tf.Tensor, numerator: tf.Tensor,
 const EXP_ZERO = -1e4;
 
 /**
- * The leaf coefficients from log u and log e (`[batch, width]`, each row's maximum 0): the low
- * coefficient `exp(logLow)` (in (0, 1]) and the high one `beta exp(logHigh)`, with beta scaling
- * each row's high coefficients to sum to `mass`. On wasm, TF.js's softmax has a vectorised
- * exponential and is several times faster than tf.exp, so both come out of a softmax (exp(z) / sum
- * and, at the row's maximum, 1 / sum); on the cpu backend (and WebGPU through llvmpipe) softmax
- * is the slower.
+ * Bound on |x| before the tilt is added: with |lambda| <= log(2 n) + 1/2 (see {@link balancingTilt})
+ * every sigmoid argument stays far inside exp's float32 range on every backend (WebGPU's exp of
+ * an overflowing argument is not portable). Entries past it have leaf coefficients below e^-50,
+ * as good as 0 next to the root coefficients the loss divides by (at the mode of the root, see
+ * there).
  */
-function leafCoefficients(logLow: tf.Tensor2D, logHigh: tf.Tensor2D, mass: number): { low: tf.Tensor2D; high: tf.Tensor2D; beta: tf.Tensor2D } {
-  if (tf.getBackend() !== 'wasm') {
-    const e = tf.exp(logHigh);
-    const beta = tf.div(mass, tf.sum(e, 1, true)) as tf.Tensor2D;
-    return { low: tf.exp(logLow), high: tf.mul(e, beta), beta };
+const X_CLIP = 64;
+
+/**
+ * Per row, a tilt lambda such that the leaves' probabilities p_j = sigmoid(x_j + lambda) sum to
+ * about k - 1/2: the factors (1 - p_j) + p_j t then multiply to the distribution of a sum of
+ * independent coin flips whose mean lies between k - 1 and k, so the two root coefficients the
+ * loss needs lie at or next to its mode, whatever n and k (with one scale per row and no tilt,
+ * they sat e^-50 to e^-200 below the largest coefficient for k in the hundreds and underflowed
+ * float32). Bisection on [-log(2 (n - k) - 1), log(2 k - 1)] (widened by
+ * 1/2 on each side), which holds the root: at least k entries have x >= 0 and at most k - 1 have
+ * x > 0. A tilt off by d scales those coefficients by at least exp(-(m d^2 + |d|)), m = min(k,
+ * n - k) (the coefficients' log is d k - integral of the mean over d), so the steps stop at
+ * |d| <= 1/sqrt(m): a factor e^-2 at most.
+ */
+function balancingTilt(x: tf.Tensor2D, k: number): tf.Tensor2D {
+  const [batch, n] = x.shape;
+  const lo = -Math.log(2 * (n - k) - 1) - 0.5;
+  const hi = Math.log(2 * k - 1) + 0.5;
+  const steps = Math.max(1, Math.ceil(Math.log2(((hi - lo) * Math.sqrt(Math.min(k, n - k))) / 2)));
+  let low = tf.fill([batch, 1], lo) as tf.Tensor2D;
+  let high = tf.fill([batch, 1], hi) as tf.Tensor2D;
+  for (let step = 0; step < steps; step++) {
+    const mid = tf.mul(tf.add(low, high), 0.5);
+    const y = tf.add(x, mid);
+    const p = tf.sigmoid(y);
+    y.dispose();
+    const above = tf.greater(tf.sum(p, 1, true), k - 0.5);
+    p.dispose();
+    [low, high] = [tf.where(above, low, mid) as tf.Tensor2D, tf.where(above, mid, high) as tf.Tensor2D];
   }
-  const lowShares = tf.softmax(logLow);
-  const highShares = tf.softmax(logHigh);
-  return {
-    low: tf.div(lowShares, tf.max(lowShares, 1, true)),
-    high: tf.mul(highShares, mass),
-    beta: tf.mul(tf.max(highShares, 1, true), mass),
-  };
+  return tf.mul(tf.add(low, high), 0.5) as tf.Tensor2D;
 }
 
-/** The smooth loss by the factored linear-space tree; its exact gradient by the tree's adjoint. */
+/**
+ * The smooth loss by the general linear-space tree; its exact gradient by the tree's adjoint.
+ * Each factor 1 + e_j t (e_j = exp(x_j)) is divided by 1 + beta e_j after t is scaled by
+ * beta = exp(lambda): the leaf (1 - p_j) + p_j t with p_j = sigmoid(x_j + lambda). Neither
+ * change alters sigma_k / sigma_{k-1} beyond the factor beta, every node's coefficients then lie
+ * in [0, 1] (a node is the distribution of its leaves' coin flips, truncated), and the tilt puts
+ * the two root coefficients at the mode (see {@link balancingTilt}), so nothing overflows and
+ * nothing that matters underflows, for any k; the adjoint is bounded by its root values.
+ */
 function smoothTopk(
   scores: tf.Tensor2D,
   label: tf.Tensor2D,
@@ -204,44 +228,39 @@ function smoothTopk(
   const [batch, n] = scores.shape;
   const kTau = Math.fround(k * tau);
   const width = nextPowerOfTwo(n);
-  // For k > n/2 the reversed polynomial t^n P(1/t) = prod (e_j + a_j t) needs far fewer degrees:
-  // coefficients n - k and n - k + 1 instead of k and k - 1.
+  // For k > n/2 the reversed polynomial t^n P(1/t) = prod (p_j + (1 - p_j) t) needs far fewer
+  // degrees: coefficients n - k and n - k + 1 instead of k and k - 1.
   const reversed = n - k + 1 < k;
   const mK = reversed ? n - k : k;
   const mK1 = reversed ? n - k + 1 : k - 1;
   const K = Math.max(mK, mK1);
-  // x = (s - c) / (k tau), but EXP_ZERO at the label (a = 1, e = 0: its factor is 1 + 0 t, or t
-  // reversed), and padded to the tree's width with factors 1 + 0 t (x = EXP_ZERO, or -EXP_ZERO
-  // reversed, where the roles of a and e swap).
-  const shifted = tf.mul(tf.div(tf.sub(scores, kth), kTau), tf.sub(1, label));
-  const unpadded = tf.add(shifted, tf.mul(label, EXP_ZERO));
-  const x = (width > n ? tf.pad(unpadded, [[0, 0], [0, width - n]], reversed ? -EXP_ZERO : EXP_ZERO) : unpadded) as tf.Tensor2D;
-  const isHead = tf.step(x); // 1 where x > 0
-  // Head factor u + t (u = exp(-x)), tail factor 1 + e t (e = exp(x)); reversed, e + u t. Each row
-  // of log u and of log e has maximum 0 (at the k-th entry). The high coefficients are scaled to
-  // mass min(K, MASS_CAP), so that coefficients of degree r stay below e^MASS_CAP (the mass
-  // before scaling is >= K, so beta <= 1).
-  const positive = tf.relu(x);
-  const logU = tf.neg(positive) as tf.Tensor2D; // -max(x, 0)
-  const logE = tf.sub(x, positive) as tf.Tensor2D; // min(x, 0), exactly
-  const { low, high, beta } = leafCoefficients(reversed ? logE : logU, reversed ? logU : logE, Math.min(K, MASS_CAP));
-  const tree = linearProductTree(low as tf.Tensor2D, high as tf.Tensor2D, K);
-  const qK = tf.slice(tree.root, [0, mK], [batch, 1]);
-  const qK1 = tf.slice(tree.root, [0, mK1], [batch, 1]);
-  // sigma_k / sigma_{k-1} = (qK / qK1) / beta, or (qK / qK1) * beta reversed.
-  const logRatio = tf.log(reversed ? tf.div(tf.mul(qK, beta), qK1) : tf.div(qK, tf.mul(qK1, beta)));
+  // x = (s - c) / (k tau) within +-X_CLIP, and -X_CLIP at the label (p = 0 to within e^-50: its factor 1).
+  const shifted = tf.mul(tf.clipByValue(tf.div(tf.sub(scores, kth), kTau), -X_CLIP, X_CLIP), tf.sub(1, label));
+  const x = tf.sub(shifted, tf.mul(label, X_CLIP)) as tf.Tensor2D;
+  const lambda = balancingTilt(x, k);
+  const y = tf.add(x, lambda);
+  // Leaf (a, b) = (sigmoid(-y), sigmoid(y)); reversed, (b, a). Padding: the factor 1 + 0 t.
+  const [a, b] = [tf.sigmoid(tf.neg(y)), tf.sigmoid(y)] as tf.Tensor2D[];
+  const pad = (t: tf.Tensor2D, value: number) => (width > n ? tf.pad(t, [[0, 0], [0, width - n]], value) : t) as tf.Tensor2D;
+  const tree = linearProductTree(pad(reversed ? b : a, 1), pad(reversed ? a : b, 0), K);
+  const [qK, qK1] = sliceColumns(tree.root, [[mK, 1], [mK1, 1]]);
+  // sigma_k / sigma_{k-1} = (qK / qK1) / beta, reversed too (qK holds beta^k sigma_k, qK1 beta^(k-1) sigma_{k-1}).
+  const logRatio = tf.sub(tf.log(tf.div(qK, qK1)), lambda);
   const { losses, z } = softplusLoss(numerator, logRatio, k, tau);
   if (!grad) return { losses };
 
-  // d z / d (root coefficients): 1/c_k at degree k, -1/c_{k-1} at k-1 (beta held fixed: z does not depend on it).
+  // d z / d (root coefficients): 1/q_mK at degree mK, -1/q_mK1 at mK1 (lambda held fixed: z does not depend on it).
   const rhoOverK = tf.div(tf.sigmoid(z), k);
   const rootAdjoint = rootAdjointOf(rhoOverK, qK, qK1, mK, mK1, tree.root.shape[1]);
   const [adjointLow, adjointHigh] = linearProductTreeAdjoint(tree, rootAdjoint);
-  // Only a = exp(-x) (head) and e = exp(x) (tail) depend on x: da/dx = -a, de/dx = e.
-  const [aLeaf, aAdjoint, eLeaf, eAdjoint] = reversed ? [high, adjointHigh, low, adjointLow] : [low, adjointLow, high, adjointHigh];
-  const g = tf.sub(tf.mul(tf.mul(eLeaf, eAdjoint), tf.sub(1, isHead)), tf.mul(tf.mul(aLeaf, aAdjoint), isHead));
-  const gn = width > n ? sliceColumns(g as tf.Tensor2D, [[0, n]])[0] : g;
-  return { losses, grad: tf.sub(gn, tf.mul(label, rhoOverK)) };
+  const [adjointA, adjointB] = (reversed ? [adjointHigh, adjointLow] : [adjointLow, adjointHigh]).map((t) =>
+    width > n ? sliceColumns(t, [[0, n]])[0] : t,
+  );
+  // log q_mK - log q_mK1 does not change when one leaf is scaled, so its derivative along
+  // x_j, (da/dx, db/dx) = a b (-1, 1), equals b adjointB = -a adjointA. Both are exact; each is
+  // taken where its leaf coefficient is the smaller (no rounding of 1 - p near p = 1).
+  const g = tf.where(tf.greater(y, 0), tf.neg(tf.mul(a, adjointA)), tf.mul(b, adjointB));
+  return { losses, grad: tf.sub(g, tf.mul(label, rhoOverK)) };
 }
 
 /**
