@@ -25,58 +25,6 @@ export function isAboveShift(v: number, c: number, scale32: number): boolean {
 }
 
 /**
- * The shift of one row: the k-th largest of `scores[offset + j]`, j in 0..n-1, j != `exclude`, in
- * one pass with a min-heap of the k largest (as core's `kthLargest`, which keeps values only),
- * here with their positions: afterwards `value[0..k-1]` and `position[0..k-1]` hold the k largest
- * and where they are (the entries above the shift are those with a value above it).
- */
-export function selectShift(
-  scores: Float32Array,
-  offset: number,
-  n: number,
-  k: number,
-  exclude: number,
-  value: Float64Array,
-  position: Int32Array,
-): number {
-  let size = 0;
-  for (let j = 0; j < n; j++) {
-    const v = scores[offset + j];
-    if (size === k && !(v > value[0])) continue;
-    if (j === exclude) continue;
-    if (size < k) {
-      // Sift up.
-      let i = size++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (value[parent] <= v) break;
-        value[i] = value[parent];
-        position[i] = position[parent];
-        i = parent;
-      }
-      value[i] = v;
-      position[i] = j;
-    } else {
-      // Replace the root (the smallest of the k largest) and sift down.
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= k) break;
-        const right = left + 1;
-        const child = right < k && value[right] < value[left] ? right : left;
-        if (value[child] >= v) break;
-        value[i] = value[child];
-        position[i] = position[child];
-        i = child;
-      }
-      value[i] = v;
-      position[i] = j;
-    }
-  }
-  return value[0];
-}
-
-/**
  * Writes T[0..k-1] of one row into `out` at `at` (zeros past its degree) from the k largest
  * entries `value` (the shift `c` the smallest; `scale` = 1 / (k tau)) and returns how many lie
  * above c. `work` needs room for k numbers.

@@ -12,6 +12,7 @@
  */
 import {
   checkPaperBackward,
+  kthLargest,
   hardTopkRow,
   paperGradientRow,
   reduceLossesAndGradient,
@@ -29,7 +30,7 @@ import { KernelSet, readVector, type KernelOutput } from './kernels.js';
 import { loadGpuJs, type GpujsMode, type GpujsModeInfo } from './modes.js';
 import { rowsPerChunk, treeShape, type TreeShape } from './tree.js';
 import { linearBoundOk, LinearPlans } from './linearPlan.js';
-import { aboveShiftProduct, selectShift, writeAboveShiftGradient } from './aboveShift.js';
+import { aboveShiftProduct, writeAboveShiftGradient } from './aboveShift.js';
 import { leafTilt } from './tilt.js';
 
 /** Per-row values the kernels read: shift, z offset, label, gradient multiplier. */
@@ -145,7 +146,7 @@ export class GpujsBackend implements TopKBackend {
     for (let i = 0; i < batch; i++) {
       const y = labels[i];
       const offset = i * n;
-      let c = selectShift(scores, offset, n, k, y, heap, heapAt);
+      let c = kthLargest(scores, offset, n, k, y, heap, heapAt);
       largest.set(heap, i * k);
       largestAt.set(heapAt, i * k);
       aboveShiftProduct(heap, k, c, scale, tops, i * k, work);

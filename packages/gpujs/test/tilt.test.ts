@@ -1,7 +1,7 @@
 /** The log-space leaves' tilt: the mean of S moved to k - 1/2, wherever the scores lie. */
 import { describe, expect, it } from 'vitest';
+import { kthLargest } from '@topk/core';
 import { leafTilt } from '../src/tilt.js';
-import { selectShift } from '../src/aboveShift.js';
 
 /** Mean of S = sum_j sigmoid(x_j + theta) over j != exclude. */
 function meanOfS(scores: Float32Array, n: number, exclude: number, shift: number, scale: number, theta: number): number {
@@ -13,7 +13,7 @@ function meanOfS(scores: Float32Array, n: number, exclude: number, shift: number
 /** Tilt of one row with its shift c (the k-th largest score of s\y), as the backend forms it. */
 function tiltOf(scores: Float32Array, k: number, tau: number, y: number): { theta: number; shift: number; scale: number } {
   const n = scores.length;
-  const shift = selectShift(scores, 0, n, k, y, new Float64Array(k), new Int32Array(k));
+  const shift = kthLargest(scores, 0, n, k, y, new Float64Array(k), new Int32Array(k));
   const scale = 1 / (k * tau);
   return { theta: leafTilt(scores, 0, n, k, y, shift, scale), shift, scale };
 }

@@ -49,7 +49,23 @@ export interface ConformanceOptions {
   timeoutMs?: number;
   /** Leaves out the paper's backward (for backends that do not implement it). */
   skipPaperBackward?: boolean;
+  /** Sizes of the long-rows test (default: n in 500..1200, k >= 100, up to 6 runs, plus equal-score rows at n = 1000). */
+  longRows?: LongRowsScope;
 }
+
+/** Which long rows with large k the conformance suite tries. */
+export interface LongRowsScope {
+  readonly minN: number;
+  readonly maxN: number;
+  /** Smallest k tried. */
+  readonly minK: number;
+  /** Generated cases (at most the suite's runs per property). */
+  readonly runs: number;
+  /** Also the rows of equal scores at n = 1000, k = 200, 300 and 600. */
+  readonly equalScoreRows: boolean;
+}
+
+const DEFAULT_LONG_ROWS: LongRowsScope = { minN: 500, maxN: 1200, minK: 100, runs: 6, equalScoreRows: true };
 
 /** Runs per property: the explicit number, else env TOPK_PROPERTY_RUNS, else 200. */
 export function propertyRuns(explicit?: number): number {
@@ -171,6 +187,25 @@ export function describeConformance(options: ConformanceOptions): void {
           assertRelativeClose(`${backend.name} logEsp`, result, ref, tol.logEsp, c.K + 1);
         },
       ]);
+
+      it('long rows with large k: agreement with the reference, nothing non-finite', async () => {
+        // Large k reaches tree levels and coefficient magnitudes the short rows above never do.
+        const scope = options.longRows ?? DEFAULT_LONG_ROWS;
+        const equalScores = (n: number, k: number): LossCase => ({ batch: 2, n, k, tau: 1, alpha: 1, scores: new Array(2 * n).fill(0.5), labels: [3, 7] });
+        await fc.assert(
+          fc.asyncProperty(arbitraryBatch({ minN: scope.minN, maxN: scope.maxN, maxBatch: 2 }).filter((c) => c.k >= scope.minK), async (c) => {
+            const p = prepareLossCase(precision, c, { mode: 'smooth', grad: true });
+            const result = await runLoss(backend, p.backend);
+            checkLossAgreement(`${backend.name} n=${c.n} k=${c.k}`, result, await reference.loss(p.reference), tol, c.n);
+          }),
+          {
+            numRuns: Math.min(numRuns, scope.runs),
+            examples: scope.equalScoreRows ? [[equalScores(1000, 200)], [equalScores(1000, 300)], [equalScores(1000, 600)]] : [],
+            interruptAfterTimeLimit: Math.floor(0.9 * timeout),
+            markInterruptAsFailure: true,
+          },
+        );
+      }, timeout);
 
       if (!options.skipPaperBackward) {
         // Moderate inputs (|s / (k tau)| <= 30): the paper's alternating recursion is only

@@ -5,7 +5,7 @@
  * `describeExactVectorAgreement` to every case of the exact test vectors. The arbitraries,
  * oracles and comparison helpers are exported for packages' own tests.
  */
-export { describeConformance, propertyRuns, type ConformanceOptions } from './describeConformance.js';
+export { describeConformance, propertyRuns, type ConformanceOptions, type LongRowsScope } from './describeConformance.js';
 export { describeExactVectorAgreement, type ExactVectorOptions } from './exactVectors.js';
 export * from './arbitraries.js';
 export * from './compare.js';
