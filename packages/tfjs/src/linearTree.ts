@@ -16,9 +16,21 @@
  *   dominates): one `[pairs, 2 (d + 1)]` tensor per level, siblings on one row, and the truncated
  *   convolution as `(X E_L) * (X E_R)` summed by `S`, with constant 0/1 matrices that pick each
  *   product's two factors and add the products of equal degree: four operations a level.
+ * Both launch about K^2 / 2 operations a level (shallow) or build matrices of about K^3 / 2
+ * entries (deep), so for K > DEEP_MAX_DEGREE a third layout takes the levels from degree
+ * {@link CONVOLUTION_MIN_DEGREE} on:
+ * - convolution levels: one `[(d + 1) batch, nodes]` matrix a level, coefficient-major (row
+ *   r batch + i holds coefficient r of batch row i's nodes), so that each coefficient of all the
+ *   sibling pairs is one row of `[d + 1, pairs]`: a depthwise convolution with one channel per
+ *   pair (the left child as the input, the right child, reversed, as that channel's filter) is
+ *   the truncated product of every pair at once, and the adjoint is one more (a correlation
+ *   needs no reversal). Three operations a level whatever K, and no matrix of K^2 entries a pair
+ *   (a Toeplitz matrix gathered for a batched matMul was 10 to 20 times slower on wasm: its
+ *   gather costs 70 ns an entry there).
  */
 import * as tf from '@tensorflow/tfjs';
 import { concatColumns, sliceColumns } from './sliceColumns.js';
+import { flipRows } from './flipRows.js';
 
 /** Node count from which the deep (matrix) layout is used by default. */
 export const DEEP_NODES = 64;
@@ -28,6 +40,24 @@ export const DEEP_NODES = 64;
  * about K^3 / 2 operations a node, so for larger K every level stays shallow.
  */
 const DEEP_MAX_DEGREE = 12;
+
+/**
+ * For K > DEEP_MAX_DEGREE, the degree from which the levels are convolutions (below it they stay
+ * shallow, where a level is a handful of small operations).
+ */
+export const CONVOLUTION_MIN_DEGREE = 4;
+
+/**
+ * Filter heights that XNNPACK (TF.js's wasm backend) convolves with its single-pass kernels, about
+ * 0.4 to 0.8 ns a multiply-add against 3 to 4 ns for the heights between (measured at 10^4
+ * channels and more): on wasm a filter of up to 25 taps gets zero taps up to the next of these.
+ */
+const WASM_FAST_TAPS = [9, 25];
+
+/** The filter height for a child of degree d: d + 1, padded with zero taps on wasm (see WASM_FAST_TAPS). */
+function filterTaps(d: number): number {
+  return (tf.getBackend() === 'wasm' ? WASM_FAST_TAPS.find((taps) => taps > d) : undefined) ?? d + 1;
+}
 
 /** Inputs per addN on WebGPU, whose compatibility level allows few storage buffers per shader. */
 const WEBGPU_ADD_N_MAX = 4;
@@ -48,11 +78,24 @@ export interface DeepLevel {
   readonly D: number;
 }
 
+/**
+ * A convolution level: the left and right children (node i and node i + nodes/2 of each batch
+ * row), `[(d + 1) batch, nodes/2]` each, coefficient-major, kept for the adjoint.
+ */
+export interface ConvolutionLevel {
+  readonly left: tf.Tensor2D;
+  readonly right: tf.Tensor2D;
+  readonly d: number;
+  readonly D: number;
+}
+
 /** The forward pass of {@link linearProductTree}, kept for {@link linearProductTreeAdjoint}. */
 export interface LinearTree {
   readonly shallow: readonly ShallowLevel[];
+  /** The levels after the shallow ones: deep levels, or (for K > DEEP_MAX_DEGREE) convolution levels. */
   readonly deep: readonly DeepLevel[];
-  /** Degree of the coefficients entering the deep levels, and their node count. */
+  readonly convolution: readonly ConvolutionLevel[];
+  /** Degree of the coefficients entering the deep or convolution levels, and their node count. */
   readonly deepInput: { readonly d: number; readonly nodes: number };
   /** Coefficients 0..K' of the product, `[batch, K' + 1]`. */
   readonly root: tf.Tensor2D;
@@ -147,15 +190,22 @@ function columnHalves(t: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
  * of two), each product truncated at degree `K >= 1`; levels with at most `deepNodes` nodes use
  * the deep layout (when K is at most DEEP_MAX_DEGREE). Call inside `tf.tidy`.
  */
-export function linearProductTree(a: tf.Tensor2D, b: tf.Tensor2D, K: number, deepNodes = DEEP_NODES): LinearTree {
+export function linearProductTree(
+  a: tf.Tensor2D,
+  b: tf.Tensor2D,
+  K: number,
+  deepNodes = DEEP_NODES,
+  convolutionMinDegree = CONVOLUTION_MIN_DEGREE,
+): LinearTree {
   const [batch] = a.shape;
   let nodes = a.shape[1];
   let coefficients = [a, b];
   const shallow: ShallowLevel[] = [];
+  const convolve = K > DEEP_MAX_DEGREE;
   // Measured faster on wasm only (on the cpu backend and on WebGPU through llvmpipe the work of
   // the matrix products outweighs the operations saved).
   const firstDeep = K <= DEEP_MAX_DEGREE && tf.getBackend() === 'wasm' ? deepNodes : 1;
-  while (nodes > firstDeep) {
+  while (nodes > firstDeep && !(convolve && coefficients.length - 1 >= convolutionMinDegree)) {
     const d = coefficients.length - 1;
     const D = Math.min(2 * d, K);
     const halves = coefficients.map(columnHalves);
@@ -170,10 +220,86 @@ export function linearProductTree(a: tf.Tensor2D, b: tf.Tensor2D, K: number, dee
     nodes /= 2;
   }
   const deepInput = { d: coefficients.length - 1, nodes };
+  if (convolve) {
+    const rows = coefficients.map((c) => c.reshape([1, batch * nodes]) as tf.Tensor2D);
+    const x = concatColumns(rows).reshape([coefficients.length * batch, nodes]) as tf.Tensor2D;
+    tf.dispose(rows);
+    const { levels: convolution, root } = convolutionLevels(x, deepInput.d, batch, nodes, K);
+    return { shallow, deep: [], convolution, deepInput, root };
+  }
   // [batch, nodes, d + 1]; adjacent nodes are siblings from here on (any pairing is a valid tree).
   const x = tf.transpose(tf.stack(coefficients), [1, 2, 0]).reshape([batch * nodes, coefficients.length]) as tf.Tensor2D;
   const { levels: deep, root } = deepProductLevels(x, deepInput.d, nodes, K);
-  return { shallow, deep, deepInput, root };
+  return { shallow, deep, convolution: [], deepInput, root };
+}
+
+/**
+ * The convolution levels of a product tree: `x` `[(d + 1) batch, nodes]` holds coefficient r of
+ * node i of batch row j at row r batch + j, column i (nodes a power of two; node i is paired with
+ * node i + nodes/2). Returns the levels (for {@link convolutionLevelsAdjoint}) and the product's
+ * coefficients 0..K' `[batch, K' + 1]`. Takes ownership of `x`. Call inside `tf.tidy`.
+ */
+export function convolutionLevels(x: tf.Tensor2D, d: number, batch: number, nodes: number, K: number): { levels: ConvolutionLevel[]; root: tf.Tensor2D } {
+  const levels: ConvolutionLevel[] = [];
+  let current = x;
+  for (; nodes > 1; nodes /= 2) {
+    const D = Math.min(2 * d, K);
+    const pairs = (batch * nodes) / 2;
+    const [left, right] = sliceColumns(current, [[0, nodes / 2], [nodes / 2, nodes / 2]]);
+    current.dispose();
+    levels.push({ left, right, d, D });
+    // product[r] = sum_p left[p] right[r - p]: the correlation of the left child, with d zeros
+    // before it and D - d after (and one more for each zero tap), with the right child reversed
+    // (one filter a channel, a pair).
+    const taps = filterTaps(d);
+    const filter = flipRows(right.reshape([d + 1, pairs]) as tf.Tensor2D, taps, true);
+    const product = tf.depthwiseConv2d(
+      left.reshape([1, d + 1, 1, pairs]) as tf.Tensor4D,
+      filter.reshape([taps, 1, pairs, 1]) as tf.Tensor4D,
+      1,
+      [[0, 0], [d, D - d + taps - (d + 1)], [0, 0], [0, 0]],
+    );
+    filter.dispose();
+    current = product.reshape([(D + 1) * batch, nodes / 2]) as tf.Tensor2D;
+    product.dispose();
+    d = D;
+  }
+  const root = tf.transpose(current.reshape([d + 1, batch])) as tf.Tensor2D;
+  current.dispose();
+  return { levels, root };
+}
+
+/**
+ * Reverse-mode derivative of {@link convolutionLevels}: from the adjoint of the root
+ * `[batch, K' + 1]` to that of the input `[(d + 1) batch, nodes]`. Call inside `tf.tidy`.
+ */
+export function convolutionLevelsAdjoint(levels: readonly ConvolutionLevel[], rootAdjoint: tf.Tensor2D): tf.Tensor2D {
+  const [batch, degrees] = rootAdjoint.shape;
+  let g = tf.transpose(rootAdjoint).reshape([degrees * batch, 1]) as tf.Tensor2D;
+  for (let l = levels.length - 1; l >= 0; l--) {
+    const { left, right, d, D } = levels[l];
+    const half = left.shape[1];
+    const channels = 2 * batch * half;
+    // d product[r] / d left[p] = right[r - p]: left's adjoint is the correlation of the
+    // product's adjoint g (zero past degree D) with right, and right's with left, so one
+    // depthwise convolution does both: g twice as the input, the children swapped as filters.
+    const input = concatColumns([g, g]);
+    const swapped = concatColumns([right, left]);
+    g.dispose();
+    const taps = filterTaps(d);
+    const filter = taps > d + 1 ? flipRows(swapped.reshape([d + 1, channels]), taps, false) : swapped;
+    if (filter !== swapped) swapped.dispose();
+    const adjoint = tf.depthwiseConv2d(
+      input.reshape([1, D + 1, 1, channels]) as tf.Tensor4D,
+      filter.reshape([taps, 1, channels, 1]) as tf.Tensor4D,
+      1,
+      [[0, 0], [0, 2 * d - D + taps - (d + 1)], [0, 0], [0, 0]],
+    );
+    tf.dispose([input, filter]);
+    g = adjoint.reshape([(d + 1) * batch, 2 * half]) as tf.Tensor2D;
+    adjoint.dispose();
+  }
+  return g;
 }
 
 /**
@@ -228,11 +354,16 @@ export function deepProductLevelsAdjoint(levels: readonly DeepLevel[], rootAdjoi
  * to the leaves' `a` and `b` (each `[batch, nodes]`). Call inside `tf.tidy`.
  */
 export function linearProductTreeAdjoint(tree: LinearTree, rootAdjoint: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
-  const g = deepProductLevelsAdjoint(tree.deep, rootAdjoint);
   // Back to one [batch, nodes] tensor per coefficient.
   const { d, nodes } = tree.deepInput;
-  const batch = g.shape[0] / nodes;
-  const byCoefficient = tf.transpose(g.reshape([batch, nodes, d + 1]), [2, 0, 1]).reshape([1, (d + 1) * batch * nodes]) as tf.Tensor2D;
+  const [batch] = rootAdjoint.shape;
+  let byCoefficient: tf.Tensor2D;
+  if (tree.deep.length === 0) {
+    byCoefficient = convolutionLevelsAdjoint(tree.convolution, rootAdjoint).reshape([1, (d + 1) * batch * nodes]) as tf.Tensor2D;
+  } else {
+    const g = deepProductLevelsAdjoint(tree.deep, rootAdjoint);
+    byCoefficient = tf.transpose(g.reshape([batch, nodes, d + 1]), [2, 0, 1]).reshape([1, (d + 1) * batch * nodes]) as tf.Tensor2D;
+  }
   const blocks = Array.from({ length: d + 1 }, (_, p) => [p * batch * nodes, batch * nodes] as const);
   let adjoint = sliceColumns(byCoefficient, blocks).map((t) => t.reshape([batch, nodes]) as tf.Tensor2D);
   for (let l = tree.shallow.length - 1; l >= 0; l--) {
