@@ -1,7 +1,7 @@
 // Forward+backward TfjsBackend.loss at large k, this build (../dist) against a baseline build of
 // the package side by side in one process, in alternating blocks (old, new, new, old, ...), so
 // that the machine's slow and fast phases hit both alike. Also the peak of tf.memory().numBytes
-// over one call of each (sampled after every kernel).
+// over one call of each, above what was in use before it (sampled as every kernel starts).
 // Usage: node scripts/largeKSpeed.mjs <backend> <k,k,...> <batch> [rounds] [n]
 // with BASELINE=<dir of the baseline's dist> (default scripts/baseline/dist; make it with
 // `git show <commit>:...` or by copying dist before a change). Without a baseline (BASELINE=none)
@@ -23,15 +23,15 @@ const median = (t) => [...t].sort((a, b) => a - b)[t.length >> 1];
 const builds = { new: await fresh.createTfjsBackend(name) };
 if (baseline) builds.old = await baseline.createTfjsBackend(name);
 
-// Peak bytes in use during one call: tf.memory().numBytes after every kernel.
+// Peak bytes in use during one call: tf.memory().numBytes as every kernel starts (the outputs of
+// the one before are counted by then; the last kernel's are missed).
 let peak = 0;
 let watching = false;
 for (const config of tf.getKernelsForBackend(builds.new.tfjs.tfName)) {
   const inner = config.kernelFunc;
   config.kernelFunc = (args) => {
-    const out = inner(args);
-    if (watching) peak = Math.max(peak, tf.memory().numBytes + [out].flat().reduce((s, t) => s + 4 * t.shape.reduce((p, q) => p * q, 1), 0));
-    return out;
+    if (watching) peak = Math.max(peak, tf.memory().numBytes);
+    return inner(args);
   };
 }
 

@@ -6,7 +6,7 @@
  * Every coefficient is a sum of products of non-negative numbers, so float32 keeps a small
  * relative error (no cancellation); the adjoint uses products only as well.
  *
- * Two layouts, chosen for what TF.js runs fast (on wasm every operation costs tens of
+ * Three layouts, chosen for what TF.js runs fast (on wasm every operation costs tens of
  * microseconds whatever its size, slices copy their whole input, and matMul is fast only with a
  * constant right operand):
  * - shallow levels (many nodes): each coefficient is its own `[batch, nodes]` tensor, node i is
@@ -18,15 +18,17 @@
  *   product's two factors and add the products of equal degree: four operations a level.
  * Both launch about K^2 / 2 operations a level (shallow) or build matrices of about K^3 / 2
  * entries (deep), so for K > DEEP_MAX_DEGREE a third layout takes the levels from degree
- * {@link CONVOLUTION_MIN_DEGREE} on:
+ * {@link convolutionMinDegree} on:
  * - convolution levels: one `[(d + 1) batch, nodes]` matrix a level, coefficient-major (row
  *   r batch + i holds coefficient r of batch row i's nodes), so that each coefficient of all the
  *   sibling pairs is one row of `[d + 1, pairs]`: a depthwise convolution with one channel per
  *   pair (the left child as the input, the right child, reversed, as that channel's filter) is
  *   the truncated product of every pair at once, and the adjoint is one more (a correlation
- *   needs no reversal). Three operations a level whatever K, and no matrix of K^2 entries a pair
- *   (a Toeplitz matrix gathered for a batched matMul was 10 to 20 times slower on wasm: its
- *   gather costs 70 ns an entry there).
+ *   needs no reversal). Three or four operations a level whatever K (a few more on wasm where a
+ *   tall filter is applied in pieces), and no matrix of K^2 entries a pair (a Toeplitz matrix
+ *   gathered for a batched matMul was 10 to 20 times slower on wasm, whose gather costs 70 ns an
+ *   entry, and 3 times slower on cpu and WebGPU). The convolutions only multiply and add
+ *   non-negative numbers, as the other layouts do.
  */
 import * as tf from '@tensorflow/tfjs';
 import { concatColumns, sliceColumns } from './sliceColumns.js';
@@ -42,21 +44,85 @@ export const DEEP_NODES = 64;
 const DEEP_MAX_DEGREE = 12;
 
 /**
- * For K > DEEP_MAX_DEGREE, the degree from which the levels are convolutions (below it they stay
- * shallow, where a level is a handful of small operations).
+ * For K > DEEP_MAX_DEGREE, the degree from which the levels are convolutions on the active TF.js
+ * backend (below it they stay shallow, where a level is a handful of small operations): 1 on the
+ * cpu backend; 4 elsewhere (on wasm, XNNPACK's convolutions of 2 and 3 taps over 10^5 channels and
+ * more cost 3 to 14 ns a multiply-add). Measured with `scripts/treeSpeed.mjs` at batch 2 to 256.
  */
-export const CONVOLUTION_MIN_DEGREE = 4;
+export function convolutionMinDegree(): number {
+  return tf.getBackend() === 'cpu' ? 1 : 4;
+}
 
 /**
  * Filter heights that XNNPACK (TF.js's wasm backend) convolves with its single-pass kernels, about
- * 0.4 to 0.8 ns a multiply-add against 3 to 4 ns for the heights between (measured at 10^4
- * channels and more): on wasm a filter of up to 25 taps gets zero taps up to the next of these.
+ * 0.4 to 0.8 ns a multiply-add against 2.5 to 4 ns for other heights (measured at 10^3 to 10^5
+ * channels): on wasm a filter gets zero taps up to the next of these, or up to a multiple of the
+ * largest, and is then applied in pieces of that height (see {@link correlate}).
  */
 const WASM_FAST_TAPS = [9, 25];
+const WASM_PIECE_TAPS = WASM_FAST_TAPS[WASM_FAST_TAPS.length - 1];
 
-/** The filter height for a child of degree d: d + 1, padded with zero taps on wasm (see WASM_FAST_TAPS). */
-function filterTaps(d: number): number {
-  return (tf.getBackend() === 'wasm' ? WASM_FAST_TAPS.find((taps) => taps > d) : undefined) ?? d + 1;
+/**
+ * Multiply-adds of a correlation from which a tall filter is applied in pieces on wasm: below it
+ * the three or four operations each piece adds cost more than they save (measured at batch 2
+ * and 64, n = 1000).
+ */
+const WASM_PIECES_MIN_WORK = 2 ** 22;
+
+/**
+ * The filter height for a child of degree d in a correlation with `outRows` rows and `channels`
+ * channels: d + 1, padded with zero taps on wasm (see WASM_FAST_TAPS) up to a fast height, or up
+ * to a multiple of WASM_PIECE_TAPS when the work is large enough to apply it in pieces.
+ */
+function filterTaps(d: number, outRows: number, channels: number): number {
+  if (tf.getBackend() !== 'wasm') return d + 1;
+  const fast = WASM_FAST_TAPS.find((taps) => taps > d);
+  if (fast !== undefined) return fast;
+  return (d + 1) * outRows * channels >= WASM_PIECES_MIN_WORK ? Math.ceil((d + 1) / WASM_PIECE_TAPS) * WASM_PIECE_TAPS : d + 1;
+}
+
+/**
+ * The depthwise correlation `out[i] = sum_j xp[i + j] filter[j]` of every column (channel) of `x`
+ * `[rows, channels]`, where xp is x with `top` rows of zeros before it and `bottom` after, and
+ * `filter` is `[taps, channels]`: `[top + rows + bottom - taps + 1, channels]`. On wasm a filter
+ * padded by {@link filterTaps} to a multiple of WASM_PIECE_TAPS is applied in pieces of that
+ * height, each to the rows of x it meets (pieces that meet only zeros are skipped), and the
+ * pieces' results are summed.
+ */
+function correlate(x: tf.Tensor2D, top: number, bottom: number, filter: tf.Tensor2D): tf.Tensor2D {
+  const [rows, channels] = x.shape;
+  const taps = filter.shape[0];
+  const outRows = top + rows + bottom - taps + 1;
+  const convolve = (input: tf.Tensor2D, f: tf.Tensor2D, padTop: number, padBottom: number) =>
+    tf.depthwiseConv2d(
+      input.reshape([1, input.shape[0] * input.shape[1] / channels, 1, channels]) as tf.Tensor4D,
+      f.reshape([f.shape[0] * f.shape[1] / channels, 1, channels, 1]) as tf.Tensor4D,
+      1,
+      [[0, 0], [padTop, padBottom], [0, 0], [0, 0]],
+    );
+  const inPieces = tf.getBackend() === 'wasm' && taps > WASM_PIECE_TAPS && taps % WASM_PIECE_TAPS === 0 && taps * outRows * channels >= WASM_PIECES_MIN_WORK;
+  if (!inPieces) {
+    const out = convolve(x, filter, top, bottom);
+    const result = out.reshape([outRows, channels]) as tf.Tensor2D;
+    out.dispose();
+    return result;
+  }
+  // Piece p takes filter rows [p h, p h + h) to the padded rows [p h, p h + outRows + h - 1).
+  const h = WASM_PIECE_TAPS;
+  const pieces: { first: number; count: number; padTop: number; padBottom: number; tap: number }[] = [];
+  for (let tap = 0; tap < taps; tap += h) {
+    const [from, to] = [tap, tap + outRows + h - 1]; // padded rows, end exclusive
+    const [first, last] = [Math.max(from, top), Math.min(to, top + rows)];
+    if (first < last) pieces.push({ first: first - top, count: last - first, padTop: first - from, padBottom: to - last, tap });
+  }
+  const inputs = sliceColumns(x.reshape([1, rows * channels]) as tf.Tensor2D, pieces.map((p) => [p.first * channels, p.count * channels]));
+  const filters = sliceColumns(filter.reshape([1, taps * channels]) as tf.Tensor2D, pieces.map((p) => [p.tap * channels, h * channels]));
+  const parts = pieces.map((p, i) => convolve(inputs[i], filters[i], p.padTop, p.padBottom));
+  tf.dispose([...inputs, ...filters]);
+  const sum = sumAndDispose(parts);
+  const result = sum.reshape([outRows, channels]) as tf.Tensor2D;
+  sum.dispose();
+  return result;
 }
 
 /** Inputs per addN on WebGPU, whose compatibility level allows few storage buffers per shader. */
@@ -187,15 +253,16 @@ function columnHalves(t: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
 
 /**
  * The product tree of the factors `a[., i] + b[., i] t` (`a`, `b`: `[batch, nodes]`, nodes a power
- * of two), each product truncated at degree `K >= 1`; levels with at most `deepNodes` nodes use
- * the deep layout (when K is at most DEEP_MAX_DEGREE). Call inside `tf.tidy`.
+ * of two), each product truncated at degree `K >= 1`. For K <= DEEP_MAX_DEGREE, levels with at
+ * most `deepNodes` nodes use the deep layout (on wasm); for larger K, levels from degree
+ * `firstConvolutionDegree` on are convolutions. Call inside `tf.tidy`.
  */
 export function linearProductTree(
   a: tf.Tensor2D,
   b: tf.Tensor2D,
   K: number,
   deepNodes = DEEP_NODES,
-  convolutionMinDegree = CONVOLUTION_MIN_DEGREE,
+  firstConvolutionDegree = convolutionMinDegree(),
 ): LinearTree {
   const [batch] = a.shape;
   let nodes = a.shape[1];
@@ -205,7 +272,7 @@ export function linearProductTree(
   // Measured faster on wasm only (on the cpu backend and on WebGPU through llvmpipe the work of
   // the matrix products outweighs the operations saved).
   const firstDeep = K <= DEEP_MAX_DEGREE && tf.getBackend() === 'wasm' ? deepNodes : 1;
-  while (nodes > firstDeep && !(convolve && coefficients.length - 1 >= convolutionMinDegree)) {
+  while (nodes > firstDeep && !(convolve && coefficients.length - 1 >= firstConvolutionDegree)) {
     const d = coefficients.length - 1;
     const D = Math.min(2 * d, K);
     const halves = coefficients.map(columnHalves);
@@ -251,14 +318,9 @@ export function convolutionLevels(x: tf.Tensor2D, d: number, batch: number, node
     // product[r] = sum_p left[p] right[r - p]: the correlation of the left child, with d zeros
     // before it and D - d after (and one more for each zero tap), with the right child reversed
     // (one filter a channel, a pair).
-    const taps = filterTaps(d);
+    const taps = filterTaps(d, D + 1, pairs);
     const filter = flipRows(right.reshape([d + 1, pairs]) as tf.Tensor2D, taps, true);
-    const product = tf.depthwiseConv2d(
-      left.reshape([1, d + 1, 1, pairs]) as tf.Tensor4D,
-      filter.reshape([taps, 1, pairs, 1]) as tf.Tensor4D,
-      1,
-      [[0, 0], [d, D - d + taps - (d + 1)], [0, 0], [0, 0]],
-    );
+    const product = correlate(left.reshape([d + 1, pairs]) as tf.Tensor2D, d, D - d + taps - (d + 1), filter);
     filter.dispose();
     current = product.reshape([(D + 1) * batch, nodes / 2]) as tf.Tensor2D;
     product.dispose();
@@ -286,15 +348,10 @@ export function convolutionLevelsAdjoint(levels: readonly ConvolutionLevel[], ro
     const input = concatColumns([g, g]);
     const swapped = concatColumns([right, left]);
     g.dispose();
-    const taps = filterTaps(d);
+    const taps = filterTaps(d, d + 1, channels);
     const filter = taps > d + 1 ? flipRows(swapped.reshape([d + 1, channels]), taps, false) : swapped;
     if (filter !== swapped) swapped.dispose();
-    const adjoint = tf.depthwiseConv2d(
-      input.reshape([1, D + 1, 1, channels]) as tf.Tensor4D,
-      filter.reshape([taps, 1, channels, 1]) as tf.Tensor4D,
-      1,
-      [[0, 0], [0, 2 * d - D + taps - (d + 1)], [0, 0], [0, 0]],
-    );
+    const adjoint = correlate(input.reshape([D + 1, channels]) as tf.Tensor2D, 0, 2 * d - D + taps - (d + 1), filter.reshape([taps, channels]) as tf.Tensor2D);
     tf.dispose([input, filter]);
     g = adjoint.reshape([(d + 1) * batch, 2 * half]) as tf.Tensor2D;
     adjoint.dispose();
