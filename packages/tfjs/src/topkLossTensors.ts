@@ -17,12 +17,11 @@
  * shapes) and the general one ({@link smoothTopk}); see {@link usesMonicTree}.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackwardScheme, LossMode } from '@topk/core';
+import { paperSeriesTerms, type BackwardScheme, type LossMode } from '@topk/core';
 import { LOG_ZERO, logProductTree, nextPowerOfTwo } from './productTree.js';
 import { linearProductTree, linearProductTreeAdjoint } from './linearTree.js';
 import { sliceColumns } from './sliceColumns.js';
 import { monicProductTree, monicProductTreeAdjoint } from './monicTree.js';
-import { paperSeriesTerms } from '@topk/core';
 
 /** Most negative finite float32: masks the label out of top-k searches. */
 const MASKED = -3.4e38;
@@ -82,11 +81,9 @@ export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, option
     let smooth: { losses: tf.Tensor; grad?: tf.Tensor } | undefined;
     let hard: { losses: tf.Tensor; grad?: tf.Tensor } | undefined;
     if (mode !== 'hard') {
-      const paper = options.backward === 'paper' && grad;
-      const exact = fast
-        ? smoothTopkMonic(scores, rowStarts, labelAt, topValues as tf.Tensor2D, topIndices as tf.Tensor2D, numerator, options, grad && !paper)
-        : smoothTopk(scores, label(), kth as tf.Tensor2D, numerator, options, grad && !paper);
-      smooth = paper ? { losses: exact.losses, grad: paperGradient(scores, tf.cast(label(), 'bool') as tf.Tensor2D, labelScore, options) } : exact;
+      smooth = fast
+        ? smoothTopkMonic(scores, rowStarts, labelAt, topValues as tf.Tensor2D, topIndices as tf.Tensor2D, numerator, options, grad)
+        : smoothTopk(scores, label(), kth as tf.Tensor2D, numerator, options, grad ? options.backward : undefined);
     }
     if (mode !== 'smooth') hard = hardTopk(label(), tf.slice(topIndices, [0, k - 1], [-1, 1]), numerator, k, n, grad);
     if (mode === 'smooth') return result(smooth!);
@@ -112,11 +109,13 @@ const MONIC_BACKENDS = ['wasm', 'cpu', 'webgpu'];
  * Whether the smooth loss takes the monic head/tail layout ({@link smoothTopkMonic}): on
  * MONIC_BACKENDS, for k <= MONIC_MAX_K and k <= (n + 1)/2 (else the reversed polynomial of
  * {@link smoothTopk} needs fewer degrees), and while n^k <= 1e30, so that the root coefficients
- * (at least n^-k, see there) stay normal float32 numbers.
+ * (at least n^-k, see there) stay normal float32 numbers. Not for the paper's gradient, which
+ * needs each inclusion probability on its own (see {@link paperGradient}).
  */
 export function usesMonicTree(n: number, options: TensorLossOptions): boolean {
   const { k } = options;
-  return MONIC_BACKENDS.includes(tf.getBackend()) && options.mode !== 'hard' && k <= MONIC_MAX_K && n - k + 1 >= k && k * Math.log10(n) <= 30;
+  const paperGradient = options.grad && options.backward === 'paper';
+  return MONIC_BACKENDS.includes(tf.getBackend()) && options.mode !== 'hard' && !paperGradient && k <= MONIC_MAX_K && n - k + 1 >= k && k * Math.log10(n) <= 30;
 }
 
 /**
@@ -215,6 +214,7 @@ function balancingTilt(x: tf.Tensor2D, k: number): tf.Tensor2D {
  * in [0, 1] (a node is the distribution of its leaves' coin flips, truncated), and the tilt puts
  * the two root coefficients at the mode (see {@link balancingTilt}), so nothing overflows and
  * nothing that matters underflows, for any k; the adjoint is bounded by its root values.
+ * `backward` picks the gradient: none (undefined), the exact one, or the paper's ({@link paperGradient}).
  */
 function smoothTopk(
   scores: tf.Tensor2D,
@@ -222,7 +222,7 @@ function smoothTopk(
   kth: tf.Tensor,
   numerator: tf.Tensor,
   options: TensorLossOptions,
-  grad: boolean,
+  backward: BackwardScheme | undefined,
 ): { losses: tf.Tensor; grad?: tf.Tensor } {
   const { k, tau } = options;
   const [batch, n] = scores.shape;
@@ -233,7 +233,8 @@ function smoothTopk(
   const reversed = n - k + 1 < k;
   const mK = reversed ? n - k : k;
   const mK1 = reversed ? n - k + 1 : k - 1;
-  const K = Math.max(mK, mK1);
+  // The paper's series needs sigma_{k+p-1} without j too (reversed: a lower coefficient, always there).
+  const K = backward === 'paper' && !reversed ? k + paperSeriesTerms(k) : Math.max(mK, mK1);
   // x = (s - c) / (k tau) within +-X_CLIP, and -X_CLIP at the label (p = 0 to within e^-50: its factor 1).
   const shifted = tf.mul(tf.clipByValue(tf.div(tf.sub(scores, kth), kTau), -X_CLIP, X_CLIP), tf.sub(1, label));
   const x = tf.sub(shifted, tf.mul(label, X_CLIP)) as tf.Tensor2D;
@@ -247,15 +248,36 @@ function smoothTopk(
   // sigma_k / sigma_{k-1} = (qK / qK1) / beta, reversed too (qK holds beta^k sigma_k, qK1 beta^(k-1) sigma_{k-1}).
   const logRatio = tf.sub(tf.log(tf.div(qK, qK1)), lambda);
   const { losses, z } = softplusLoss(numerator, logRatio, k, tau);
-  if (!grad) return { losses };
+  if (backward === undefined) return { losses };
 
-  // d z / d (root coefficients): 1/q_mK at degree mK, -1/q_mK1 at mK1 (lambda held fixed: z does not depend on it).
   const rhoOverK = tf.div(tf.sigmoid(z), k);
-  const rootAdjoint = rootAdjointOf(rhoOverK, qK, qK1, mK, mK1, tree.root.shape[1]);
-  const [adjointLow, adjointHigh] = linearProductTreeAdjoint(tree, rootAdjoint);
-  const [adjointA, adjointB] = (reversed ? [adjointHigh, adjointLow] : [adjointLow, adjointHigh]).map((t) =>
-    width > n ? sliceColumns(t, [[0, n]])[0] : t,
-  );
+  const degrees = tree.root.shape[1];
+  // The derivatives along each leaf's a and b, given those along the root coefficients.
+  const leafAdjoints = (rootAdjoint: tf.Tensor2D) => {
+    const [adjointLow, adjointHigh] = linearProductTreeAdjoint(tree, rootAdjoint);
+    return (reversed ? [adjointHigh, adjointLow] : [adjointLow, adjointHigh]).map((t) => (width > n ? sliceColumns(t, [[0, n]])[0] : t));
+  };
+  if (backward === 'paper') {
+    // q_d = a_j Q_d + b_j Q_{d-1} (Q: the product without leaf j), so d log q_d / d b_j = Q_{d-1} / q_d;
+    // b_j Q_{d-1} / q_m, as its log (log b_j + log of that derivative scaled by q_d / q_m), cannot underflow.
+    const rootIndex = (d: number) => (reversed ? n - d : d);
+    const logLeaveOneOut = (d: number, q: tf.Tensor) => {
+      const [, adjointB] = leafAdjoints(tf.mul(tf.div(1, q), unitRow(rootIndex(d), degrees)) as tf.Tensor2D);
+      // Kept off 0 (a coefficient below the float32 range): WebGPU's log(0) is not portable.
+      return tf.add(tf.neg(tf.softplus(tf.neg(y))), tf.log(tf.maximum(adjointB, 1e-37)));
+    };
+    // pi_m(j) = e_j sigma_{m-1}(e without j) / sigma_m(e) = b_j Q_{m-1} / q_m, and the remainder of
+    // the paper's series R_m(j) = sigma_{m+p-1}(e without j) / (e_j^(p-1) sigma_m(e)) = b_j Q_{m+p-1} / (q_m (beta e_j)^p).
+    const p = paperSeriesTerms(k);
+    const terms = (m: number, q: tf.Tensor): PaperTerms => ({
+      logInclusion: logLeaveOneOut(m, q),
+      logRemainder: tf.sub(logLeaveOneOut(m + p, q), tf.mul(y, p)),
+    });
+    const termsK1 = k === 1 ? undefined : terms(k - 1, qK1); // pi_0 = 0
+    return { losses, grad: paperGradient(scores, label, kth, rhoOverK, terms(k, qK), termsK1, options) };
+  }
+  // d z / d (root coefficients): 1/q_mK at degree mK, -1/q_mK1 at mK1 (lambda held fixed: z does not depend on it).
+  const [adjointA, adjointB] = leafAdjoints(rootAdjointOf(rhoOverK, qK, qK1, mK, mK1, degrees));
   // log q_mK - log q_mK1 does not change when one leaf is scaled, so its derivative along
   // x_j, (da/dx, db/dx) = a b (-1, 1), equals b adjointB = -a adjointA. Both are exact; each is
   // taken where its leaf coefficient is the smaller (no rounding of 1 - p near p = 1).
@@ -337,46 +359,84 @@ function softplusLoss(numerator: tf.Tensor, logRatio: tf.Tensor, k: number, tau:
 
 /** d z / d (root coefficients) times rho / k: 1/q_mK at degree mK, -1/q_mK1 at mK1, as `[batch, degrees]`. */
 function rootAdjointOf(rhoOverK: tf.Tensor, qK: tf.Tensor, qK1: tf.Tensor, mK: number, mK1: number, degrees: number): tf.Tensor2D {
-  const unit = (m: number) => tf.tensor2d(Float32Array.from({ length: degrees }, (_, r) => (r === m ? 1 : 0)), [1, degrees]);
-  return tf.sub(tf.mul(tf.div(rhoOverK, qK), unit(mK)), tf.mul(tf.div(rhoOverK, qK1), unit(mK1))) as tf.Tensor2D;
+  return tf.sub(tf.mul(tf.div(rhoOverK, qK), unitRow(mK, degrees)), tf.mul(tf.div(rhoOverK, qK1), unitRow(mK1, degrees))) as tf.Tensor2D;
+}
+
+/** `[1, degrees]`: 1 at column m, 0 elsewhere. */
+function unitRow(m: number, degrees: number): tf.Tensor2D {
+  return tf.tensor2d(Float32Array.from({ length: degrees }, (_, r) => (r === m ? 1 : 0)), [1, degrees]);
+}
+
+/** The official code's switch: the series where (P - N) / (|N| + EPS) < THRESHOLD (as @topk/core). */
+const PAPER_THRESHOLD = 1e-5;
+const PAPER_EPS = 1e-5;
+
+/** Per entry, the logs of pi_m(j) and of the paper series' remainder R_m(j) (see {@link paperGradient}). */
+interface PaperTerms {
+  readonly logInclusion: tf.Tensor;
+  readonly logRemainder: tf.Tensor;
 }
 
 /**
- * The official implementation's backward, in float32: log sigma up to degree k + p - 1 of the
- * unshifted x = s/(k tau), then the alternating recursion with its p-term series fallback
- * (see `paperGradientRow` of @topk/core). Kept for side-by-side comparison; inaccurate by design.
+ * The paper's backward (the official implementation's): inclusion probabilities pi_m(j) from the
+ * alternating recursion sigma_{m-1}(e without j) = exp(P) - exp(N), with P and N the logs of its
+ * positive and negative terms sigma_{m-1-t}(e) e_j^t (e = exp(s / (k tau)), the label left out),
+ * except where P and N are within a relative THRESHOLD of each other: there the p-term series
+ * sum_{t<p} (-1)^t sigma_{m+t}(e) / e_j^(t+1), clamped to [0, 1] as @topk/core does. The gradient
+ * is rho / k (pi_k - pi_{k-1}) off the label and -rho / k at it.
+ *
+ * In float32 neither can be evaluated as written: both alternate, and rounding of log sigma and
+ * of s / (k tau) (up to 1e6 for scores of 1e4 and tau of 1e-3) comes back amplified (the
+ * recursion alone was off by up to 1e-4 in the gradient; the official code, in float32, is off
+ * in the same way). So each is taken in a form without cancellation that has the same value:
+ * - where the switch keeps the recursion, its value is pi_m(j) itself, from the tree's adjoint;
+ * - with sigma_d(e) = sigma_d(e without j) + e_j sigma_{d-1}(e without j) the series telescopes
+ *   to pi_m(j) + (-1)^(p-1) R_m(j), R_m(j) = sigma_{m+p-1}(e without j) / (e_j^(p-1) sigma_m(e)) >= 0,
+ *   also from the adjoint;
+ * - the switch needs P - N = log(1 + (exp(P) - exp(N)) / exp(N)): from pi_m(j) and from N, a
+ *   sum of positive terms, and |N|, moved back from the shifted scores (s - c) / (k tau) of
+ *   every log sigma here by (m - 1) c / (k tau).
+ * The result is @topk/core's float64 `paperGradientRow` (`termsK1` is undefined for k = 1: pi_0 = 0).
  */
-function paperGradient(scores: tf.Tensor2D, isLabel: tf.Tensor2D, labelScore: tf.Tensor, options: TensorLossOptions): tf.Tensor2D {
-  const { k, tau, alpha } = options;
-  const [batch, n] = scores.shape;
+function paperGradient(
+  scores: tf.Tensor2D,
+  label: tf.Tensor2D,
+  kth: tf.Tensor,
+  rhoOverK: tf.Tensor,
+  termsK: PaperTerms,
+  termsK1: PaperTerms | undefined,
+  options: TensorLossOptions,
+): tf.Tensor2D {
+  const { k, tau } = options;
   const p = paperSeriesTerms(k);
-  const K = k + p - 1;
   const kTau = Math.fround(k * tau);
-  const x = tf.div(scores, kTau);
-  const logS = logEspTensor(tf.where(isLabel, tf.fill([1, n], LOG_ZERO), x) as tf.Tensor2D, K); // [batch, K+1]
-  const at = (m: number) => tf.slice(logS, [0, m], [-1, 1]);
-  const z = tf.add(tf.sub(tf.add(Math.fround(alpha / tau), at(k)), at(k - 1)), tf.neg(tf.div(labelScore, kTau)));
-  const rhoOverK = tf.div(tf.sigmoid(z), k);
-  const EPS = 1e-5;
-  const logSub = (a: tf.Tensor, b: tf.Tensor) => tf.add(a, tf.log1p(tf.neg(tf.exp(tf.sub(b, a)))));
-  const inclusion = (m: number): tf.Tensor => {
-    if (m === 0) return tf.zeros([batch, n]);
-    const pos: tf.Tensor[] = [];
-    const neg: tf.Tensor[] = [];
-    for (let t = 0; t <= m - 1; t++) (t % 2 === 0 ? pos : neg).push(tf.add(at(m - 1 - t), tf.mul(x, t)));
-    const lse = (terms: tf.Tensor[]) => (terms.length === 0 ? tf.fill([batch, n], -1 / EPS) : tf.logSumExp(tf.stack(terms, 2), 2));
-    const P = lse(pos);
-    const N = lse(neg);
-    const unstable = tf.less(tf.div(tf.sub(P, N), tf.add(tf.abs(N), EPS)), 1e-5);
-    const sPos: tf.Tensor[] = [];
-    const sNeg: tf.Tensor[] = [];
-    for (let t = 0; t < p; t++) (t % 2 === 0 ? sPos : sNeg).push(tf.sub(at(m + t), tf.mul(x, t + 1)));
-    const series = sNeg.length === 0 ? lse(sPos) : logSub(lse(sPos), lse(sNeg));
-    const direct = logSub(P, N);
-    return tf.exp(tf.sub(tf.add(tf.where(unstable, series, direct), x), at(m)));
+  const isLabel = tf.cast(label, 'bool');
+  const x = tf.div(tf.sub(scores, kth), kTau) as tf.Tensor2D;
+  const shift = tf.div(kth, kTau);
+  const logS = logEspPairTensors(tf.where(isLabel, LOG_ZERO, x) as tf.Tensor2D, k);
+  const [hi, lo] = [logS.hi, logS.lo].map((t) => sliceColumns(t, Array.from({ length: k + 1 }, (_, m) => [m, 1] as const)));
+  // log sigma_a - log sigma_b, `[batch, 1]`, with the low parts.
+  const logQuotient = (a: number, b: number) => tf.add(tf.sub(hi[a], hi[b]), tf.sub(lo[a], lo[b]));
+  const paperInclusion = (m: number, terms: PaperTerms | undefined): tf.Tensor => {
+    if (terms === undefined) return tf.zerosLike(x); // m = 0
+    const inclusion = tf.exp(terms.logInclusion);
+    // For m = 1, N is empty, which the official code scores as -1/EPS: P - N = 1/EPS, never the series.
+    if (m <= 1) return inclusion;
+    // N - log sigma_m + x_j = log sum over odd t <= m - 1 of sigma_{m-1-t} e_j^(t+1) / sigma_m.
+    const oddTerms: tf.Tensor[] = [];
+    for (let t = 1; t <= m - 1; t += 2) oddTerms.push(tf.add(logQuotient(m - 1 - t, m), tf.mul(x, t + 1)));
+    const nRelative = oddTerms.length === 1 ? oddTerms[0] : tf.logSumExp(tf.stack(oddTerms, 2), 2);
+    // exp(P) - exp(N) = sigma_{m-1}(e without j) = pi_m(j) sigma_m / e_j.
+    const pMinusN = tf.softplus(tf.sub(terms.logInclusion, nRelative));
+    const logN = tf.add(tf.add(tf.sub(nRelative, x), tf.add(hi[m], lo[m])), tf.mul(shift, m - 1));
+    const useSeries = tf.less(tf.div(pMinusN, tf.add(tf.abs(logN), PAPER_EPS)), PAPER_THRESHOLD);
+    // Past e^80 the series is clamped to 0 or 1 anyway; exp's overflow is not portable on WebGPU.
+    const remainder = tf.exp(tf.minimum(terms.logRemainder, 80));
+    const series = tf.clipByValue(p % 2 === 1 ? tf.add(inclusion, remainder) : tf.sub(inclusion, remainder), 0, 1);
+    return tf.where(useSeries, series, inclusion);
   };
-  const g = tf.mul(tf.sub(inclusion(k), inclusion(k - 1)), rhoOverK);
-  return tf.where(isLabel, tf.broadcastTo(tf.neg(rhoOverK), [batch, n]), g) as tf.Tensor2D;
+  const g = tf.mul(tf.sub(paperInclusion(k, termsK), paperInclusion(k - 1, termsK1)), rhoOverK);
+  return tf.where(isLabel, tf.neg(tf.broadcastTo(rhoOverK, g.shape)), g) as tf.Tensor2D;
 }
 
 /**

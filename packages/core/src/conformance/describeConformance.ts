@@ -208,13 +208,25 @@ export function describeConformance(options: ConformanceOptions): void {
       }, timeout);
 
       if (!options.skipPaperBackward) {
-        // Moderate inputs (|s / (k tau)| <= 30): the paper's alternating recursion is only
-        // meant to be compared where it is well defined; its breakdown is an experiment, not a test.
+        // Moderate inputs (|s / (k tau)| <= 30), where the scheme itself is accurate.
         property("paper backward: the official recursion and series", () => [
           arbitraryBatch({ maxN: Math.min(maxN, 30), maxScale: 1, minTau: 0.1, maxK: maxPaperK }),
           async (c) => {
             const p = prepareLossCase(precision, c, { mode: 'smooth', backward: 'paper', grad: true });
             const result = await runLoss(backend, p.backend);
+            checkLossAgreement(`${backend.name} paper`, result, await reference.loss(p.reference), tol, c.n);
+          },
+        ]);
+
+        // Where the scheme breaks down (scores of 1e4, tau of 1e-3, ties) its values are wrong by
+        // design, but well defined (the series clamped to [0, 1]), so still compared; and never
+        // NaN, which the official code's would be.
+        property('paper backward: the same on the full input range, finite and within [-1/k, 1/k]', () => [
+          arbitraryBatch({ maxN, maxK: maxPaperK }),
+          async (c) => {
+            const p = prepareLossCase(precision, c, { mode: 'smooth', backward: 'paper', grad: true });
+            const result = await runLoss(backend, p.backend); // checks that every value is finite
+            result.grad!.forEach((v, i) => check(Math.abs(v) <= 1 / c.k + tol.grad, () => `paper grad[${i}] = ${v} outside [-1/k, 1/k], k = ${c.k}`));
             checkLossAgreement(`${backend.name} paper`, result, await reference.loss(p.reference), tol, c.n);
           },
         ]);

@@ -3,7 +3,8 @@
  * probabilities `pi_m(j) = e_j sigma_{m-1}(e without j) / sigma_m(e)` from the alternating
  * recursion `sigma_{m-1}(e without j) = sum_t (-e_j)^t sigma_{m-1-t}(e)`, its positive and
  * negative parts summed separately in log space; where they are within a relative 1e-5 of
- * each other, the p-term series `sum_{t<p} (-1)^t sigma_{m+t}(e) / e_j^{t+1}` instead.
+ * each other, the p-term series `sum_{t<p} (-1)^t sigma_{m+t}(e) / e_j^{t+1}` instead, clamped to
+ * [0, 1] (where it breaks down the official code returns NaN or infinities).
  * Works on the unshifted `x = s / (k tau)` as the official code does.
  */
 import { logEspDivideAndConquer } from '../esp/divideAndConquer.js';
@@ -55,7 +56,11 @@ function paperInclusion(logS: Float64Array, xj: number, m: number, p: number): n
     if (t % 2 === 0) sPos = logAddExp(sPos, term);
     else sNeg = logAddExp(sNeg, term);
   }
-  return Math.exp(logSubExp(sPos, sNeg) + xj - logS[m]);
+  // Where the series has broken down (e_j far from dominating) its value can leave [0, 1], the
+  // range of the probability it stands for, down to negative numbers or up to overflow: the
+  // official code's log-space subtraction gives NaN or infinity there. Clamped to [0, 1] instead.
+  if (sNeg >= sPos) return 0;
+  return Math.min(1, Math.exp(logSubExp(sPos, sNeg) + xj - logS[m]));
 }
 
 /**
