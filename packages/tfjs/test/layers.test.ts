@@ -53,6 +53,32 @@ for (const name of BACKENDS) {
       }
     });
 
+    it("tf.grad with the paper's backward equals core's paper gradient, and leaks no tensors", async () => {
+      await tf.setBackend(backend.tfjs.tfName);
+      // One score of 3e4 among zeros with tau 1e-3: the paper's series is taken, and clamped.
+      const [batch, n, k, tau] = [2, 12, 3, 1e-3];
+      const scores = Float32Array.from({ length: batch * n }, (_, i) => (i === 7 || i === n + 2 ? 3e4 : 0));
+      const labels = [1, 5];
+      const loss = topkSvmLoss({ k, tau, backward: 'paper', reduction: 'sum' });
+      const yTrue = tf.tensor1d(labels);
+      const yPred = tf.tensor2d(scores, [batch, n]);
+      const valueAndGrad = tf.valueAndGrad((s: tf.Tensor) => loss(yTrue, s) as tf.Scalar);
+      const first = valueAndGrad(yPred);
+      const reference = await core.loss({ scores: Float64Array.from(scores), shape: [batch, n], labels, k, tau, reduction: 'sum', backward: 'paper', grad: true });
+      const exact = await core.loss({ scores: Float64Array.from(scores), shape: [batch, n], labels, k, tau, reduction: 'sum', grad: true });
+      expect(Math.max(...reference.grad!.map((v, i) => Math.abs(v - exact.grad![i])))).toBeGreaterThan(0.1);
+      const g = await first.grad.data();
+      expect(Math.max(...Array.from(g, (v, i) => Math.abs(v - reference.grad![i])))).toBeLessThan(1e-5);
+      tf.dispose([first.value, first.grad]);
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 20; i++) {
+        const { value, grad } = valueAndGrad(yPred);
+        tf.dispose([value, grad]);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([yTrue, yPred]);
+    });
+
     it('accepts one-hot labels and [batch, n, ...spatial] scores (one loss per position)', async () => {
       await tf.setBackend(backend.tfjs.tfName);
       const [batch, n, h, w] = [2, 5, 3, 2];
