@@ -258,8 +258,8 @@ function smoothTopk(
     return (reversed ? [adjointHigh, adjointLow] : [adjointLow, adjointHigh]).map((t) => (width > n ? sliceColumns(t, [[0, n]])[0] : t));
   };
   if (backward === 'paper') {
-    // q_d = a_j Q_d + b_j Q_{d-1} (Q: the product without leaf j), so d log q_d / d b_j = Q_{d-1} / q_d;
-    // b_j Q_{d-1} / q_m, as its log (log b_j + log of that derivative scaled by q_d / q_m), cannot underflow.
+    // q_d = a_j Q_d + b_j Q_{d-1} (Q: the product without leaf j), so the adjoint along b_j of the
+    // root adjoint 1/q at degree d is Q_{d-1} / q: returned as log(b_j Q_{d-1} / q), which cannot underflow.
     const rootIndex = (d: number) => (reversed ? n - d : d);
     const logLeaveOneOut = (d: number, q: tf.Tensor) => {
       const [, adjointB] = leafAdjoints(tf.mul(tf.div(1, q), unitRow(rootIndex(d), degrees)) as tf.Tensor2D);
