@@ -59,7 +59,8 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo> = { wasm: fli
 
 /**
  * `[rowsOut, cols]` (rowsOut >= rows): the rows of the float32 matrix `x` `[rows, cols]`, last
- * first when `reverse`, then rowsOut - rows rows of zeros. Not differentiable.
+ * first when `reverse`, then rowsOut - rows rows of zeros. Not differentiable. Without a kernel
+ * here (WebGPU, tfjs-node), `x` itself is returned when there is nothing to do.
  */
 export function flipRows(x: tf.Tensor2D, rowsOut: number, reverse: boolean): tf.Tensor2D {
   const backendName = tf.getBackend();

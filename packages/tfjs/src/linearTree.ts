@@ -55,7 +55,7 @@ export function convolutionMinDegree(): number {
 
 /**
  * Filter heights that XNNPACK (TF.js's wasm backend) convolves with its single-pass kernels, about
- * 0.4 to 0.8 ns a multiply-add against 2.5 to 4 ns for other heights (measured at 10^3 to 10^5
+ * 0.4 to 0.8 ns a multiply-add against 2.5 to 4.5 ns for other heights (measured at 10^3 to 10^5
  * channels): on wasm a filter gets zero taps up to the next of these, or up to a multiple of the
  * largest, and is then applied in pieces of that height (see {@link correlate}).
  */
@@ -93,20 +93,18 @@ function correlate(x: tf.Tensor2D, top: number, bottom: number, filter: tf.Tenso
   const [rows, channels] = x.shape;
   const taps = filter.shape[0];
   const outRows = top + rows + bottom - taps + 1;
-  const convolve = (input: tf.Tensor2D, f: tf.Tensor2D, padTop: number, padBottom: number) =>
-    tf.depthwiseConv2d(
-      input.reshape([1, input.shape[0] * input.shape[1] / channels, 1, channels]) as tf.Tensor4D,
-      f.reshape([f.shape[0] * f.shape[1] / channels, 1, channels, 1]) as tf.Tensor4D,
-      1,
-      [[0, 0], [padTop, padBottom], [0, 0], [0, 0]],
-    );
-  const inPieces = tf.getBackend() === 'wasm' && taps > WASM_PIECE_TAPS && taps % WASM_PIECE_TAPS === 0 && taps * outRows * channels >= WASM_PIECES_MIN_WORK;
-  if (!inPieces) {
-    const out = convolve(x, filter, top, bottom);
+  // Views made by reshape are disposed at once here: each holds its buffer until it is.
+  const convolve = (input: tf.Tensor2D, f: tf.Tensor2D, padTop: number, padBottom: number) => {
+    const input4 = input.reshape([1, input.size / channels, 1, channels]) as tf.Tensor4D;
+    const filter4 = f.reshape([f.size / channels, 1, channels, 1]) as tf.Tensor4D;
+    const out = tf.depthwiseConv2d(input4, filter4, 1, [[0, 0], [padTop, padBottom], [0, 0], [0, 0]]);
+    tf.dispose([input4, filter4]);
     const result = out.reshape([outRows, channels]) as tf.Tensor2D;
     out.dispose();
     return result;
-  }
+  };
+  const inPieces = tf.getBackend() === 'wasm' && taps > WASM_PIECE_TAPS && taps % WASM_PIECE_TAPS === 0 && taps * outRows * channels >= WASM_PIECES_MIN_WORK;
+  if (!inPieces) return convolve(x, filter, top, bottom);
   // Piece p takes filter rows [p h, p h + h) to the padded rows [p h, p h + outRows + h - 1).
   const h = WASM_PIECE_TAPS;
   const pieces: { first: number; count: number; padTop: number; padBottom: number; tap: number }[] = [];
@@ -115,14 +113,16 @@ function correlate(x: tf.Tensor2D, top: number, bottom: number, filter: tf.Tenso
     const [first, last] = [Math.max(from, top), Math.min(to, top + rows)];
     if (first < last) pieces.push({ first: first - top, count: last - first, padTop: first - from, padBottom: to - last, tap });
   }
-  const inputs = sliceColumns(x.reshape([1, rows * channels]) as tf.Tensor2D, pieces.map((p) => [p.first * channels, p.count * channels]));
-  const filters = sliceColumns(filter.reshape([1, taps * channels]) as tf.Tensor2D, pieces.map((p) => [p.tap * channels, h * channels]));
-  const parts = pieces.map((p, i) => convolve(inputs[i], filters[i], p.padTop, p.padBottom));
-  tf.dispose([...inputs, ...filters]);
-  const sum = sumAndDispose(parts);
-  const result = sum.reshape([outRows, channels]) as tf.Tensor2D;
-  sum.dispose();
-  return result;
+  const [flatX, flatFilter] = [x.reshape([1, rows * channels]) as tf.Tensor2D, filter.reshape([1, taps * channels]) as tf.Tensor2D];
+  const inputs = sliceColumns(flatX, pieces.map((p) => [p.first * channels, p.count * channels]));
+  const filters = sliceColumns(flatFilter, pieces.map((p) => [p.tap * channels, h * channels]));
+  tf.dispose([flatX, flatFilter]);
+  const parts = pieces.map((p, i) => {
+    const part = convolve(inputs[i], filters[i], p.padTop, p.padBottom);
+    tf.dispose([inputs[i], filters[i]]);
+    return part;
+  });
+  return sumAndDispose(parts);
 }
 
 /** Inputs per addN on WebGPU, whose compatibility level allows few storage buffers per shader. */
@@ -289,8 +289,9 @@ export function linearProductTree(
   const deepInput = { d: coefficients.length - 1, nodes };
   if (convolve) {
     const rows = coefficients.map((c) => c.reshape([1, batch * nodes]) as tf.Tensor2D);
-    const x = concatColumns(rows).reshape([coefficients.length * batch, nodes]) as tf.Tensor2D;
-    tf.dispose(rows);
+    const joined = concatColumns(rows);
+    const x = joined.reshape([coefficients.length * batch, nodes]) as tf.Tensor2D;
+    tf.dispose([...rows, joined]);
     const { levels: convolution, root } = convolutionLevels(x, deepInput.d, batch, nodes, K);
     return { shallow, deep: [], convolution, deepInput, root };
   }
@@ -318,16 +319,19 @@ export function convolutionLevels(x: tf.Tensor2D, d: number, batch: number, node
     // product[r] = sum_p left[p] right[r - p]: the correlation of the left child, with d zeros
     // before it and D - d after (and one more for each zero tap), with the right child reversed
     // (one filter a channel, a pair).
+    // (Views made by reshape are disposed at once: each holds its buffer until it is.)
     const taps = filterTaps(d, D + 1, pairs);
-    const filter = flipRows(right.reshape([d + 1, pairs]) as tf.Tensor2D, taps, true);
-    const product = correlate(left.reshape([d + 1, pairs]) as tf.Tensor2D, d, D - d + taps - (d + 1), filter);
-    filter.dispose();
+    const [leftView, rightView] = [left.reshape([d + 1, pairs]) as tf.Tensor2D, right.reshape([d + 1, pairs]) as tf.Tensor2D];
+    const filter = flipRows(rightView, taps, true);
+    const product = correlate(leftView, d, D - d + taps - (d + 1), filter);
+    tf.dispose([leftView, rightView, filter]);
     current = product.reshape([(D + 1) * batch, nodes / 2]) as tf.Tensor2D;
     product.dispose();
     d = D;
   }
-  const root = tf.transpose(current.reshape([d + 1, batch])) as tf.Tensor2D;
-  current.dispose();
+  const rootView = current.reshape([d + 1, batch]);
+  const root = tf.transpose(rootView) as tf.Tensor2D;
+  tf.dispose([rootView, current]);
   return { levels, root };
 }
 
@@ -337,7 +341,9 @@ export function convolutionLevels(x: tf.Tensor2D, d: number, batch: number, node
  */
 export function convolutionLevelsAdjoint(levels: readonly ConvolutionLevel[], rootAdjoint: tf.Tensor2D): tf.Tensor2D {
   const [batch, degrees] = rootAdjoint.shape;
-  let g = tf.transpose(rootAdjoint).reshape([degrees * batch, 1]) as tf.Tensor2D;
+  const transposed = tf.transpose(rootAdjoint);
+  let g = transposed.reshape([degrees * batch, 1]) as tf.Tensor2D;
+  transposed.dispose();
   for (let l = levels.length - 1; l >= 0; l--) {
     const { left, right, d, D } = levels[l];
     const half = left.shape[1];
@@ -345,14 +351,13 @@ export function convolutionLevelsAdjoint(levels: readonly ConvolutionLevel[], ro
     // d product[r] / d left[p] = right[r - p]: left's adjoint is the correlation of the
     // product's adjoint g (zero past degree D) with right, and right's with left, so one
     // depthwise convolution does both: g twice as the input, the children swapped as filters.
-    const input = concatColumns([g, g]);
-    const swapped = concatColumns([right, left]);
-    g.dispose();
+    const [input, swapped] = [concatColumns([g, g]), concatColumns([right, left])];
+    const [inputView, swappedView] = [input.reshape([D + 1, channels]) as tf.Tensor2D, swapped.reshape([d + 1, channels]) as tf.Tensor2D];
+    tf.dispose([g, input, swapped]);
     const taps = filterTaps(d, d + 1, channels);
-    const filter = taps > d + 1 ? flipRows(swapped.reshape([d + 1, channels]), taps, false) : swapped;
-    if (filter !== swapped) swapped.dispose();
-    const adjoint = correlate(input.reshape([D + 1, channels]) as tf.Tensor2D, 0, 2 * d - D + taps - (d + 1), filter.reshape([taps, channels]) as tf.Tensor2D);
-    tf.dispose([input, filter]);
+    const filter = taps > d + 1 ? flipRows(swappedView, taps, false) : swappedView;
+    const adjoint = correlate(inputView, 0, 2 * d - D + taps - (d + 1), filter);
+    tf.dispose([inputView, swappedView, filter]);
     g = adjoint.reshape([(d + 1) * batch, 2 * half]) as tf.Tensor2D;
     adjoint.dispose();
   }
@@ -416,7 +421,9 @@ export function linearProductTreeAdjoint(tree: LinearTree, rootAdjoint: tf.Tenso
   const [batch] = rootAdjoint.shape;
   let byCoefficient: tf.Tensor2D;
   if (tree.deep.length === 0) {
-    byCoefficient = convolutionLevelsAdjoint(tree.convolution, rootAdjoint).reshape([1, (d + 1) * batch * nodes]) as tf.Tensor2D;
+    const g = convolutionLevelsAdjoint(tree.convolution, rootAdjoint);
+    byCoefficient = g.reshape([1, (d + 1) * batch * nodes]) as tf.Tensor2D;
+    g.dispose();
   } else {
     const g = deepProductLevelsAdjoint(tree.deep, rootAdjoint);
     byCoefficient = tf.transpose(g.reshape([batch, nodes, d + 1]), [2, 0, 1]).reshape([1, (d + 1) * batch * nodes]) as tf.Tensor2D;
