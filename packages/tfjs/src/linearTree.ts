@@ -158,8 +158,9 @@ export interface ConvolutionLevel {
 /** The forward pass of {@link linearProductTree}, kept for {@link linearProductTreeAdjoint}. */
 export interface LinearTree {
   readonly shallow: readonly ShallowLevel[];
-  /** The levels after the shallow ones: deep levels, or (for K > DEEP_MAX_DEGREE) convolution levels. */
+  /** The deep levels after the shallow ones (K <= DEEP_MAX_DEGREE; none elsewhere). */
   readonly deep: readonly DeepLevel[];
+  /** The convolution levels after the shallow ones (K > DEEP_MAX_DEGREE; none elsewhere). */
   readonly convolution: readonly ConvolutionLevel[];
   /** Degree of the coefficients entering the deep or convolution levels, and their node count. */
   readonly deepInput: { readonly d: number; readonly nodes: number };
@@ -318,8 +319,8 @@ export function convolutionLevels(x: tf.Tensor2D, d: number, batch: number, node
     levels.push({ left, right, d, D });
     // product[r] = sum_p left[p] right[r - p]: the correlation of the left child, with d zeros
     // before it and D - d after (and one more for each zero tap), with the right child reversed
-    // (one filter a channel, a pair).
-    // (Views made by reshape are disposed at once: each holds its buffer until it is.)
+    // (one filter a channel, a pair). Views made by reshape are disposed at once: each holds
+    // its buffer until it is.
     const taps = filterTaps(d, D + 1, pairs);
     const [leftView, rightView] = [left.reshape([d + 1, pairs]) as tf.Tensor2D, right.reshape([d + 1, pairs]) as tf.Tensor2D];
     const filter = flipRows(rightView, taps, true);
