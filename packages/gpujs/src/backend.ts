@@ -141,7 +141,7 @@ export class GpujsBackend implements TopKBackend {
     const heapAt = new Int32Array(k);
     const work = new Float64Array(k);
     const scale = 1 / (k * tau);
-    // Log-space rows are tilted (see tilt.ts): their kernels shift by c - theta k tau instead of c.
+    // Rows of the probability tree (kernelSources.ts) are tilted (see tilt.ts): their kernels shift by c - theta k tau instead of c.
     const logSpace = mode !== 'hard' && !linearBoundOk(n, k);
     for (let i = 0; i < batch; i++) {
       const y = labels[i];
@@ -242,7 +242,7 @@ export class GpujsBackend implements TopKBackend {
       const rows = Math.min(chunk, batch - r0);
       const values = this.matrixArgument(scores, r0, rows, n);
       const rowInput = this.matrixArgument(rowValues, r0, rows, ROW_FIELDS);
-      const levels = await this.upSweep(kernels, shape, values, rowInput, rows, 0, scale);
+      const levels = await this.upSweep(kernels, shape, values, rowInput, rows, scale);
       const root = levels[shape.depth];
       const sRoot = shape.strides[shape.depth];
       if (!exactGrad) {
@@ -286,7 +286,6 @@ export class GpujsBackend implements TopKBackend {
     values: unknown,
     rowInput: unknown,
     rows: number,
-    leafMode: 0 | 1,
     scale: number,
   ): Promise<KernelOutput[]> {
     const { strides, nodes, depth, loopBound } = shape;
@@ -295,7 +294,7 @@ export class GpujsBackend implements TopKBackend {
       await kernels.run('upFromLeaves', 1, 16, [rows * nodes[1] * strides[1]], [
         values,
         rowInput,
-        new Float32Array([leafMode, shape.n, scale, strides[1], nodes[1] * strides[1]]),
+        new Float32Array([shape.n, scale, strides[1], nodes[1] * strides[1]]),
       ]),
     );
     for (let l = 2; l <= depth; l++) {

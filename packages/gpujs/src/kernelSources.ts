@@ -1,25 +1,30 @@
 /**
- * The gpu.js kernel bodies (translated by gpu.js to GLSL, WGSL, WebAssembly or JavaScript).
+ * The gpu.js kernel bodies (translated by gpu.js to GLSL, WGSL, WebAssembly or JavaScript) of the
+ * tree for shapes where the rescaled linear plan could overflow (large k; linearPlan.ts), and of
+ * log-ESP.
  *
- * Every polynomial is a row of log coefficients `log [t^m] p(t)`, m = 0..stride-1, with
- * `NEG = -1e30` standing for log 0 (shader infinities are not portable). Nodes of one tree
- * level lie side by side in one row of width W per sample: node q, degree m at column
- * `q * stride + m`, and rows one after another, so every output and input is one-dimensional
- * (gpu.js keeps 2D outputs at their own width, which GL caps at its maximum texture size;
- * 1D outputs it folds into square textures). Cell indices stay below 2^24, so float index
- * arithmetic is exact; quotients are floored and then corrected by one step either way.
+ * Nodes of one tree level lie side by side in one row of width W per sample: node q, degree m at
+ * column `q * stride + m`, and rows one after another, so every output and input is
+ * one-dimensional (gpu.js keeps 2D outputs at their own width, which GL caps at its maximum
+ * texture size; 1D outputs it folds into square textures). Cell indices stay below 2^24, so float
+ * index arithmetic is exact; quotients are floored and then corrected by one step either way.
  * Scalars travel in a small `params` array, per-row values in `rows` (4 per row: shift c,
  * z offset, label, gradient multiplier), so that no argument's type depends on whether a
  * number happens to be an integer.
  *
- * Leaves of the loss, with x = (s - c) / (k tau) and c the k-th largest score without the label
- * moved by the host's tilt (see tilt.ts): `1 + e^x t` is stored divided by `1 + e^x`, as
- * `[-softplus(x), x - softplus(x)]` (`[-x, 0]` for large x, `[0, x]` for very negative x). The
- * dropped divisors cancel in every ratio the loss needs (MATH.md's k-th-score shift, carried one
- * step further), so every node is the distribution of a sum of Bernoulli variables: no stored log
- * coefficient exceeds 0, no huge exponents meet small ones, and with the tilt the coefficients that
- * decide the loss (degrees near k at the root, near their share of it below) have logs of
- * moderate size, which float32 holds to about 1e-7.
+ * The loss's tree is in linear space. With x = (s - c) / (k tau) and c the k-th largest score
+ * without the label moved by the host's tilt (see tilt.ts), each leaf `1 + e^x t` is stored
+ * divided by `1 + e^x`, as `(1 - p) + p t` with p = sigmoid(x): the distribution of a Bernoulli
+ * variable. The dropped divisors cancel in every ratio the loss needs (MATH.md's k-th-score shift,
+ * carried one step further), so every node and every complement is the distribution of a sum of
+ * such variables: coefficients in [0, 1], sums of products of non-negative numbers, nothing
+ * cancels and nothing overflows. Coefficients below ~1e-38 flush to 0; that is harmless because
+ * every quantity they enter is divided by the root's degrees k-1 or k, which the tilt puts at the
+ * mode of S (about 1 / sqrt(2 pi var S) >= 1e-3 or so; test/tilt.test.ts), so what is lost is
+ * below 1e-34 relative. (The loss and gradient kernels floor those two at 1e-37 all the same, so
+ * that no input can make a log or a quotient infinite.)
+ *
+ * Log-ESP (`upFromLeavesPair`, `upLevelPair`) keeps log coefficients, as float32 pairs hi + lo.
  *
  * Loops run to bounds from `params` and are capped by the kernel's loopMaxIterations, which the
  * plan sets above every bound it passes; loop variables never share a name.
@@ -31,13 +36,14 @@ export interface KernelThis {
 }
 
 /**
- * Tree level 1 straight from the inputs: each node is the product of two leaves.
- * params: [leafMode (0 loss, 1 plain log-ESP), n, scale, sOut, W (= nodes * sOut)];
- * rows[4 row] = shift, rows[4 row + 2] = label (loss leaves only; -1 for none).
+ * Tree level 1 straight from the inputs: each node is the product of two leaves, each leaf the
+ * distribution `(1 - p) + p t` of a Bernoulli variable, p = sigmoid(x) (see the header: stored in
+ * linear space, no log per term). params: [n, scale, sOut, W (= nodes * sOut)];
+ * rows[4 row] = shift, rows[4 row + 2] = label (-1 for none).
  */
 export function upFromLeaves(this: KernelThis, values: number[], rows: number[], params: number[]): number {
-  const W = params[4];
-  const sOut = params[3];
+  const W = params[3];
+  const sOut = params[2];
   const cell = this.thread.x;
   let row = Math.floor((cell + 0.5) / W);
   let col = cell - row * W;
@@ -47,49 +53,39 @@ export function upFromLeaves(this: KernelThis, values: number[], rows: number[],
   let m = col - node * sOut;
   if (m < 0) { node = node - 1; m = m + sOut; }
   if (m > sOut - 0.5) { node = node + 1; m = m - sOut; }
-  const n = params[1];
+  const n = params[0];
   const label = rows[row * 4 + 2];
   const shift = rows[row * 4];
   const j0 = node * 2;
   const j1 = j0 + 1;
-  // Leaf coefficients (a + b t) in log space; identity [0, NEG] for padding and the label.
-  let a0 = 0;
-  let b0 = -1e30;
-  let a1 = 0;
-  let b1 = -1e30;
-  // Loss leaves divided by 1 + e^x (softplus(x) = max(x, 0) + log(1 + e^-|x|)).
+  // Leaf coefficients (a + b t); the identity [1, 0] for padding and the label.
+  let a0 = 1;
+  let b0 = 0;
+  let a1 = 1;
+  let b1 = 0;
+  // a = 1 / (1 + e^x), b = e^x / (1 + e^x), from e^-|x| (no overflow either way).
   if (j0 < n && Math.abs(j0 - label) > 0.5) {
-    const x0 = (values[row * n + j0] - shift) * params[2];
-    if (params[0] < 0.5) {
-      const l0 = Math.max(x0, 0) + Math.log(1 + Math.exp(-Math.abs(x0)));
-      a0 = -l0;
-      b0 = x0 - l0;
-    } else {
-      b0 = x0;
-    }
+    const x0 = (values[row * n + j0] - shift) * params[1];
+    const e0 = Math.exp(-Math.abs(x0));
+    const r0 = 1 / (1 + e0);
+    a0 = x0 > 0 ? e0 * r0 : r0;
+    b0 = x0 > 0 ? r0 : e0 * r0;
   }
   if (j1 < n && Math.abs(j1 - label) > 0.5) {
-    const x1 = (values[row * n + j1] - shift) * params[2];
-    if (params[0] < 0.5) {
-      const l1 = Math.max(x1, 0) + Math.log(1 + Math.exp(-Math.abs(x1)));
-      a1 = -l1;
-      b1 = x1 - l1;
-    } else {
-      b1 = x1;
-    }
+    const x1 = (values[row * n + j1] - shift) * params[1];
+    const e1 = Math.exp(-Math.abs(x1));
+    const r1 = 1 / (1 + e1);
+    a1 = x1 > 0 ? e1 * r1 : r1;
+    b1 = x1 > 0 ? r1 : e1 * r1;
   }
-  if (m < 0.5) return a0 + a1;
-  if (m > 1.5) return b0 + b1 < -1e29 ? -1e30 : b0 + b1;
-  const u = a0 + b1;
-  const v = b0 + a1;
-  const top = Math.max(u, v);
-  if (top < -1e29) return -1e30;
-  return top + Math.log(Math.exp(u - top) + Math.exp(v - top));
+  if (m < 0.5) return a0 * a1;
+  if (m > 1.5) return b0 * b1;
+  return a0 * b1 + b0 * a1;
 }
 
 /**
  * One level up: node q is the product of nodes 2q and 2q+1 of the level below, truncated,
- * each coefficient one log-space convolution. params: [sIn, sOut, W (= nodes * sOut)].
+ * each coefficient one convolution of non-negative terms. params: [sIn, sOut, W (= nodes * sOut)].
  */
 export function upLevel(this: KernelThis, below: number[], params: number[]): number {
   const sIn = params[0];
@@ -106,23 +102,17 @@ export function upLevel(this: KernelThis, below: number[], params: number[]): nu
   if (m > sOut - 0.5) { node = node + 1; m = m - sOut; }
   // The level below has twice the nodes at stride sIn: row width 2 * (W / sOut) * sIn.
   const left = row * (2 * (W / sOut) * sIn) + node * 2 * sIn;
-  const right = left + sIn;
-  let top = -1e30;
-  for (let t1 = 0; t1 < sIn; t1++) {
-    const u1 = m - t1;
-    if (u1 >= 0 && u1 < sIn) {
-      top = Math.max(top, below[left + t1] + below[right + u1]);
-    }
-  }
-  if (top < -1e29) return -1e30;
+  // Terms t = max(0, m - sIn + 1) .. min(m, sIn - 1): right[m - t] read backwards from rightTop.
+  // (The loop counts from 0: WGSL's increment takes integers only, and a start from a variable is a float.)
+  const first = Math.max(0, m - sIn + 1);
+  const count = Math.min(m, sIn - 1) - first + 1;
+  const leftFirst = left + first;
+  const rightTop = left + sIn + m - first;
   let sum = 0;
-  for (let t2 = 0; t2 < sIn; t2++) {
-    const u2 = m - t2;
-    if (u2 >= 0 && u2 < sIn) {
-      sum += Math.exp(below[left + t2] + below[right + u2] - top);
-    }
+  for (let t1 = 0; t1 < count; t1++) {
+    sum += below[leftFirst + t1] * below[rightTop - t1];
   }
-  return top + Math.log(sum);
+  return sum;
 }
 
 /**
@@ -151,26 +141,18 @@ export function downLevel(this: KernelThis, parent: number[], level: number[], p
   const sibling = node - half * 2 < 0.5 ? node + 1 : node - 1;
   const sib = row * (nodes * sU) + sibling * sU;
   if (params[2] > 0.5) {
-    return m < sU ? level[sib + m] : -1e30;
+    return m < sU ? level[sib + m] : 0;
   }
   const sP = params[5];
-  // Parent degree d sits at par + d - (k - sP).
+  // Parent degree d sits at par + d - (k - sP); it keeps degrees k - sP .. k - 1 only.
   const par = row * (nodes / 2) * sP + half * sP - (params[4] - sP);
-  const lowest = params[4] - sP;
-  let top = -1e30;
-  for (let t3 = 0; t3 < sU; t3++) {
-    if (t3 <= m - lowest) {
-      top = Math.max(top, parent[par + m - t3] + level[sib + t3]);
-    }
-  }
-  if (top < -1e29) return -1e30;
+  const count = Math.min(sU, m - (params[4] - sP) + 1);
+  const parentTop = par + m;
   let sum = 0;
-  for (let t4 = 0; t4 < sU; t4++) {
-    if (t4 <= m - lowest) {
-      sum += Math.exp(parent[par + m - t4] + level[sib + t4] - top);
-    }
+  for (let t4 = 0; t4 < count; t4++) {
+    sum += parent[parentTop - t4] * level[sib + t4];
   }
-  return top + Math.log(sum);
+  return sum;
 }
 
 /**
@@ -179,7 +161,9 @@ export function downLevel(this: KernelThis, parent: number[], level: number[], p
 export function lossOnly(this: KernelThis, root: number[], rows: number[], params: number[]): number {
   const row = this.thread.x;
   const base = row * params[2];
-  const z = rows[row * 4 + 1] + root[base + params[0]] - root[base + params[0] - 1];
+  // The root's degrees k-1 and k are probabilities near the mode (the tilt): never 0 in exact
+  // arithmetic; the floor only keeps a log finite.
+  const z = rows[row * 4 + 1] + Math.log(Math.max(root[base + params[0]], 1e-37) / Math.max(root[base + params[0] - 1], 1e-37));
   // softplus(z) = max(z, 0) + log1p(e), e = exp(-|z|); a series where log(1 + e) would round e away.
   const e = Math.exp(-Math.abs(z));
   let sp = Math.log(1 + e);
@@ -210,9 +194,10 @@ export function gradientAndLoss(
   if (j > W - 0.5) { row = row + 1; j = j - W; }
   const k = params[2];
   const rootBase = row * params[6];
-  const fk = root[rootBase + k];
-  const fk1 = root[rootBase + k - 1];
-  const z = rows[row * 4 + 1] + fk - fk1;
+  // As in lossOnly: near the mode, floored only to keep logs and quotients finite.
+  const fk = Math.max(root[rootBase + k], 1e-37);
+  const fk1 = Math.max(root[rootBase + k - 1], 1e-37);
+  const z = rows[row * 4 + 1] + Math.log(fk / fk1);
   if (j > n - 0.5) {
     // softplus as in lossOnly.
     const e0 = Math.exp(-Math.abs(z));
@@ -231,29 +216,31 @@ export function gradientAndLoss(
   const scale = rows[row * 4 + 3] * rho / k;
   if (Math.abs(j - label) < 0.5) return -scale;
   const shift = rows[row * 4];
-  // Leaves as upFromLeaves stores them, divided by 1 + e^x.
+  // Leaves as upFromLeaves forms them.
   const xj = (values[row * n + j] - shift) * params[1];
-  const bj = xj - (Math.max(xj, 0) + Math.log(1 + Math.exp(-Math.abs(xj))));
+  const ej = Math.exp(-Math.abs(xj));
+  const bj = xj > 0 ? 1 / (1 + ej) : ej / (1 + ej);
   const half = Math.floor((j + 0.5) / 2);
   const s = j - half * 2 < 0.5 ? j + 1 : j - 1;
-  let as = 0;
-  let bs = -1e30;
+  let as = 1;
+  let bs = 0;
   if (s < n && Math.abs(s - label) > 0.5) {
     const xs = (values[row * n + s] - shift) * params[1];
-    const ls = Math.max(xs, 0) + Math.log(1 + Math.exp(-Math.abs(xs)));
-    as = -ls;
-    bs = xs - ls;
+    const es = Math.exp(-Math.abs(xs));
+    const rs = 1 / (1 + es);
+    as = xs > 0 ? es * rs : rs;
+    bs = xs > 0 ? rs : es * rs;
   }
   const sC = params[4];
-  // Parent complement coefficients of degrees k-1, k-2, k-3 (NEG below degree 0); the level-1
+  // Parent complement coefficients of degrees k-1, k-2, k-3 (0 below degree 0); the level-1
   // complements keep degrees k - sC .. k - 1, sC = min(k, 3).
-  let p1 = -1e30;
-  let p2 = -1e30;
-  let p3 = -1e30;
+  let p1 = 0;
+  let p2 = 0;
+  let p3 = 0;
   if (params[5] > 0.5) {
-    p1 = k - 1 < 0.5 ? 0 : -1e30;
-    p2 = k - 2 < 0.5 && k - 2 > -0.5 ? 0 : -1e30;
-    p3 = k - 3 < 0.5 && k - 3 > -0.5 ? 0 : -1e30;
+    p1 = k - 1 < 0.5 ? 1 : 0;
+    p2 = k - 2 < 0.5 && k - 2 > -0.5 ? 1 : 0;
+    p3 = k - 3 < 0.5 && k - 3 > -0.5 ? 1 : 0;
   } else {
     const par = row * params[7] * sC + half * sC;
     p1 = complement[par + sC - 1];
@@ -261,19 +248,11 @@ export function gradientAndLoss(
     if (k > 2.5) p3 = complement[par + sC - 3];
   }
   // C_j[k-1] = P[k-1] a_s + P[k-2] b_s;  C_j[k-2] = P[k-2] a_s + P[k-3] b_s.
-  const u1 = p1 + as;
-  const v1 = p2 + bs;
-  const top1 = Math.max(u1, v1);
-  let ck1 = -1e30;
-  if (top1 > -1e29) ck1 = top1 + Math.log(Math.exp(u1 - top1) + Math.exp(v1 - top1));
-  const u2 = p2 + as;
-  const v2 = p3 + bs;
-  const top2 = Math.max(u2, v2);
-  let ck2 = -1e30;
-  if (top2 > -1e29) ck2 = top2 + Math.log(Math.exp(u2 - top2) + Math.exp(v2 - top2));
-  const piK = Math.exp(bj + ck1 - fk);
+  const ck1 = p1 * as + p2 * bs;
+  const ck2 = p2 * as + p3 * bs;
+  const piK = bj * ck1 / fk;
   let piK1 = 0;
-  if (k > 1.5) piK1 = Math.exp(bj + ck2 - fk1);
+  if (k > 1.5) piK1 = bj * ck2 / fk1;
   return scale * (piK - piK1);
 }
 

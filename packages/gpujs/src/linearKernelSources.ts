@@ -1,8 +1,9 @@
 /**
  * The loss kernels in rescaled linear space: the same tree, complement sweep and gradient as the
- * log-space kernels of `kernelSources.ts`, with every coefficient stored as a plain float32
- * instead of its logarithm. The plan uses them when no coefficient can overflow (see
- * `linearBoundOk` in `linearPlan.ts`).
+ * large-k kernels of `kernelSources.ts` (whose leaves are tilted probabilities), with leaves
+ * rescaled by e^x only, the entries above the shift kept apart, and layouts and fused pipelines
+ * for small k. The plan uses them when no coefficient can overflow (see `linearBoundOk` in
+ * `linearPlan.ts`).
  *
  * Why this is as accurate as log space here: each row is shifted by c, the k-th largest score
  * of s\y, and the at most k-1 entries above it (x > 0) stay out of the tree: their product

@@ -26,8 +26,9 @@ const LINEAR_BOUND_LOG = Math.log(1e30);
  * Whether the loss of rows of n entries at this k may run in linear space: every coefficient of
  * degree m <= k of the padded tree, node and complement alike, is at most C(leaves, m) <=
  * C(leaves, min(k, leaves / 2)), which must stay below 1e30. True for the common shapes
- * (n = 1000, k = 5: C(1024, 5) = 9e12); false for, e.g., n = 4097 with k = 40, which keeps the
- * log-space kernels. Rows of up to 4 entries keep them too: the linear chain starts at level 3.
+ * (n = 1000, k = 5: C(1024, 5) = 9e12); false for, e.g., n = 4097 with k = 40, which takes the
+ * tilted probability tree of `kernelSources.ts`. Rows of up to 4 entries take it too: the linear
+ * chain starts at level 3.
  */
 export function linearBoundOk(n: number, k: number): boolean {
   const { depth } = treeShape(n, k);

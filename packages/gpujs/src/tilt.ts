@@ -1,20 +1,21 @@
 /**
- * The tilt of the log-space kernels' leaves, on the host.
+ * The tilt of the large-k kernels' leaves (kernelSources.ts), on the host.
  *
- * The log-space kernels store each leaf `1 + e^x t` divided by `1 + e^x`, i.e. as the
- * distribution of one Bernoulli variable with p = sigmoid(x), so that every node's polynomial is
- * the distribution of a sum of such variables (its coefficients at most 1) and the root's
- * coefficients of degrees k-1 and k are probabilities P(S = k-1), P(S = k). The divisors cancel
- * in every ratio the loss and the gradient use, so they are never carried. Those probabilities are
- * only of moderate size (their logs O(1), held by float32 to ~1e-7) when k lies in the bulk of
- * the distribution; at large k with near-equal scores it does not (all p near 1/2: S is near n/2,
- * and log P(S = k) is about -n KL(k/n || 1/2), hundreds, whose float32 rounding swamps the O(1)
- * difference that is the loss). Adding one constant theta to every x (the tilt) multiplies
- * sigma_m by e^{m theta}: it changes log sigma_k - log sigma_{k-1} by exactly theta, which the
- * host takes out of z's offset in float64, and no pi_m(j). Choosing theta so that the mean of S,
- * sum_j sigmoid(x_j + theta), is k - 1/2 puts degrees k-1 and k in the bulk: their logs are then
- * about -log(2 pi var S) / 2 (the saddle point), and so are the relevant coefficients of every
- * node below (given S = k, each node's share lies near its own mean).
+ * Those kernels store each leaf `1 + e^x t` divided by `1 + e^x`, i.e. as the distribution of
+ * one Bernoulli variable with p = sigmoid(x), so that every node's polynomial is the distribution
+ * of a sum of such variables (its coefficients at most 1) and the root's coefficients of degrees
+ * k-1 and k are probabilities P(S = k-1), P(S = k). The divisors cancel in every ratio the loss
+ * and the gradient use, so they are never carried. The tree runs in linear space, where
+ * coefficients below ~1e-38 flush to 0: harmless only if P(S = k-1) and P(S = k), which every
+ * ratio divides by, are far above that. At large k with near-equal scores they are not (all p
+ * near 1/2: S is near n/2, and log P(S = k) is about -n KL(k/n || 1/2), hundreds). Adding one
+ * constant theta to every x (the tilt) multiplies sigma_m by e^{m theta}: it changes
+ * log sigma_k - log sigma_{k-1} by exactly theta, which the host takes out of z's offset in
+ * float64, and no pi_m(j). Choosing theta so that the mean of S, sum_j sigmoid(x_j + theta), is
+ * k - 1/2 puts degrees k-1 and k at the mode of S (Darroch: a Poisson-binomial's mode is within 1
+ * of its mean): about 1 / sqrt(2 pi var S), var S <= k, so at least ~1e-3 for every k <= 2500
+ * (test/tilt.test.ts checks 1 / (8 (1 + sqrt k)) on extreme rows), and float32 holds them and the
+ * coefficients below them that matter (given S = k, each node's share lies near its own mean).
  *
  * theta need not be accurate (any value is exact mathematically): a few safeguarded Newton steps.
  * It always lies in [-log(2n), log(2k)]: with c the k-th largest score of s\y there are at most

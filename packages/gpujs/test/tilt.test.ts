@@ -35,3 +35,53 @@ describe('leafTilt', () => {
     }
   });
 });
+
+/**
+ * P(S = k-1) and P(S = k) in float64 for the leaves the device forms: x in float32 from the
+ * float32 shift c - theta k tau, as the backend rounds it, p = sigmoid(x). Truncated at degree k
+ * (exact below it).
+ */
+function rootProbabilities(scores: Float32Array, k: number, tau: number, y: number): [number, number] {
+  const n = scores.length;
+  const { theta, shift, scale } = tiltOf(scores, k, tau, y);
+  const tilted = Math.fround(shift - theta / scale);
+  const scale32 = Math.fround(scale);
+  const dist = new Float64Array(k + 1);
+  dist[0] = 1;
+  for (let j = 0; j < n; j++) {
+    if (j === y) continue;
+    const x = Math.fround(Math.fround(scores[j] - tilted) * scale32);
+    const p = x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    for (let m = k; m >= 1; m--) dist[m] = dist[m] * (1 - p) + dist[m - 1] * p;
+    dist[0] *= 1 - p;
+  }
+  return [dist[k - 1], dist[k]];
+}
+
+describe('the tilted root in linear space', () => {
+  // The log-space path's kernels run in linear space: coefficients below ~1e-38 flush to 0, which
+  // is harmless only if the two root coefficients every ratio divides by are far above that. With
+  // the tilt they sit at the mode of S: about 1 / sqrt(2 pi var S), var S <= k.
+  let seed = 2024;
+  const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rows: Array<[string, number, (j: number) => number]> = [
+    ['equal scores', 3000, () => 0.5],
+    ['equal scores at 3e4', 3000, () => 3e4],
+    ['random in [-2, 2]', 3000, () => random() * 4 - 2],
+    ['random in [-1e4, 1e4]', 3000, () => (random() * 2 - 1) * 1e4],
+    ['ties at +-3e4 and 0', 3000, (j) => (j % 3 === 0 ? 3e4 : j % 3 === 1 ? 0 : -3e4)],
+    ['a block of ties at the top, the rest far below', 3000, (j) => (j < 1200 ? 1e4 : -1e4 + j)],
+    ['quantised ties scaled by 100', 3000, () => Math.round((random() * 4 - 2) * 4) * 25],
+  ];
+  it.each(rows)('%s: P(S = k-1) and P(S = k) are at least 1 / (8 (1 + sqrt k)) at k = 2..2500, tau = 1e-3..1e3', (_, n, score) => {
+    const scores = new Float32Array(n).map((_, j) => Math.fround(score(j)));
+    for (const k of [2, 9, 50, 300, 1000, 2500]) {
+      for (const tau of [1e-3, 1, 1e3]) {
+        const [below, at] = rootProbabilities(scores, k, Math.fround(tau), 7);
+        const bound = 1 / (8 * (1 + Math.sqrt(k)));
+        expect(below).toBeGreaterThan(bound);
+        expect(at).toBeGreaterThan(bound);
+      }
+    }
+  });
+});
