@@ -151,6 +151,8 @@ export interface DeepLevel {
 export interface ConvolutionLevel {
   readonly left: tf.Tensor2D;
   readonly right: tf.Tensor2D;
+  /** Both children side by side, `[(d + 1) batch, nodes]`, kept where the level is narrow on wasm (see {@link narrowOnWasm}). */
+  readonly children?: tf.Tensor2D;
   readonly d: number;
   readonly D: number;
 }
@@ -303,6 +305,24 @@ export function linearProductTree(
 }
 
 /**
+ * Widest level (nodes) whose columns are moved by matrix products on wasm: the column-block
+ * kernels of sliceColumns.ts copy row by row, and a level of 1 to 8 columns has (K + 1) batch
+ * rows, which cost them a millisecond or more at batch 64 (the products with constant 0/1
+ * matrices take tens of microseconds and are exact: one 1 a column).
+ */
+const NARROW_NODES = 8;
+
+/** Whether a convolution level of `nodes` columns moves its columns by matrix products (wasm only). */
+function narrowOnWasm(nodes: number): boolean {
+  return nodes <= NARROW_NODES && tf.getBackend() === 'wasm';
+}
+
+/** `[rows, cols]` 0/1 (cached per backend): column i of the product `X M` is column `source(i)` of X. */
+function columnPicker(name: string, rows: number, cols: number, source: (col: number) => number): tf.Tensor2D {
+  return constantMatrix(`cols-${name},${rows},${cols}`, rows, cols, (r, c) => (source(c) === r ? 1 : 0));
+}
+
+/**
  * The convolution levels of a product tree: `x` `[(d + 1) batch, nodes]` holds coefficient r of
  * node i of batch row j at row r batch + j, column i (nodes a power of two; node i is paired with
  * node i + nodes/2). Returns the levels (for {@link convolutionLevelsAdjoint}) and the product's
@@ -314,9 +334,17 @@ export function convolutionLevels(x: tf.Tensor2D, d: number, batch: number, node
   for (; nodes > 1; nodes /= 2) {
     const D = Math.min(2 * d, K);
     const pairs = (batch * nodes) / 2;
-    const [left, right] = sliceColumns(current, [[0, nodes / 2], [nodes / 2, nodes / 2]]);
-    current.dispose();
-    levels.push({ left, right, d, D });
+    const h = nodes / 2;
+    if (narrowOnWasm(nodes)) {
+      const left = tf.matMul(current, columnPicker('left', nodes, h, (i) => i)) as tf.Tensor2D;
+      const right = tf.matMul(current, columnPicker('right', nodes, h, (i) => h + i)) as tf.Tensor2D;
+      levels.push({ left, right, children: current, d, D });
+    } else {
+      const [left, right] = sliceColumns(current, [[0, h], [h, h]]);
+      current.dispose();
+      levels.push({ left, right, d, D });
+    }
+    const { left, right } = levels[levels.length - 1];
     // product[r] = sum_p left[p] right[r - p]: the correlation of the left child, with d zeros
     // before it and D - d after (and one more for each zero tap), with the right child reversed
     // (one filter a channel, a pair). Views made by reshape are disposed at once: each holds
@@ -346,13 +374,16 @@ export function convolutionLevelsAdjoint(levels: readonly ConvolutionLevel[], ro
   let g = transposed.reshape([degrees * batch, 1]) as tf.Tensor2D;
   transposed.dispose();
   for (let l = levels.length - 1; l >= 0; l--) {
-    const { left, right, d, D } = levels[l];
+    const { left, right, children, d, D } = levels[l];
     const half = left.shape[1];
     const channels = 2 * batch * half;
     // d product[r] / d left[p] = right[r - p]: left's adjoint is the correlation of the
     // product's adjoint g (zero past degree D) with right, and right's with left, so one
     // depthwise convolution does both: g twice as the input, the children swapped as filters.
-    const [input, swapped] = [concatColumns([g, g]), concatColumns([right, left])];
+    const [input, swapped] =
+      children !== undefined
+        ? [tf.matMul(g, columnPicker('twice', half, 2 * half, (i) => i % half)), tf.matMul(children, columnPicker('swap', 2 * half, 2 * half, (i) => (i + half) % (2 * half)))]
+        : [concatColumns([g, g]), concatColumns([right, left])];
     const [inputView, swappedView] = [input.reshape([D + 1, channels]) as tf.Tensor2D, swapped.reshape([d + 1, channels]) as tf.Tensor2D];
     tf.dispose([g, input, swapped]);
     const taps = filterTaps(d, d + 1, channels);
