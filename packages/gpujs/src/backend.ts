@@ -35,6 +35,8 @@ import { leafTilt } from './tilt.js';
 
 /** Per-row values the kernels read: shift, z offset, label, gradient multiplier. */
 const ROW_FIELDS = 4;
+/** 2^-i, i = 0..127: the table of the large-k kernels' written-out `exp` (kernelSources.ts). */
+const POW2 = Float32Array.from({ length: 128 }, (_, i) => 2 ** -i);
 
 /** A top-k backend running gpu.js kernels in one mode. */
 export class GpujsBackend implements TopKBackend {
@@ -143,6 +145,7 @@ export class GpujsBackend implements TopKBackend {
     const scale = 1 / (k * tau);
     // Rows of the probability tree (kernelSources.ts) are tilted (see tilt.ts): their kernels shift by c - theta k tau instead of c.
     const logSpace = mode !== 'hard' && !linearBoundOk(n, k);
+    const tiltWork = logSpace ? new Float64Array(n) : null;
     for (let i = 0; i < batch; i++) {
       const y = labels[i];
       const offset = i * n;
@@ -151,7 +154,7 @@ export class GpujsBackend implements TopKBackend {
       largestAt.set(heapAt, i * k);
       aboveShiftProduct(heap, k, c, scale, tops, i * k, work);
       // The offset below is formed with the float32 shift the kernels use, so theta's rounding cancels.
-      if (logSpace && !hardRows[i]) c = Math.fround(c - leafTilt(scores, offset, n, k, y, c, scale) / scale);
+      if (logSpace && !hardRows[i]) c = Math.fround(c - leafTilt(scores, offset, n, k, y, c, scale, tiltWork!) / scale);
       rowValues[i * ROW_FIELDS] = c;
       // z = alpha/tau + log sigma_k - log sigma_{k-1} - x_y, x_y = (s_y - c) / (k tau).
       rowValues[i * ROW_FIELDS + 1] = (alpha * k - (scores[offset + y] - c)) / (k * tau);
@@ -261,13 +264,15 @@ export class GpujsBackend implements TopKBackend {
           new Float32Array([widths[l], shape.strides[l], l === shape.depth - 1 ? 1 : 0, width, k, widths[l + 1]]),
         ]);
       }
+      const terms = await kernels.run('rowTerms', 0, 16, [rows * 4], [root, rowInput, new Float32Array([k, tau, sRoot])]);
       const out = await readVector(
         await kernels.run('gradientAndLoss', 0, 16, [rows * (n + 1)], [
           values,
           rowInput,
           complement,
-          root,
-          new Float32Array([n, scale, k, tau, shape.complementWidths[1], shape.depth === 1 ? 1 : 0, sRoot, shape.nodes[1]]),
+          terms,
+          POW2,
+          new Float32Array([n, scale, k, shape.complementWidths[1], shape.depth === 1 ? 1 : 0, shape.nodes[1]]),
         ]),
       );
       for (let i = 0; i < rows; i++) {
@@ -294,6 +299,7 @@ export class GpujsBackend implements TopKBackend {
       await kernels.run('upFromLeaves', 1, 16, [rows * nodes[1] * strides[1]], [
         values,
         rowInput,
+        POW2,
         new Float32Array([shape.n, scale, strides[1], nodes[1] * strides[1]]),
       ]),
     );

@@ -38,10 +38,12 @@ export interface KernelThis {
 /**
  * Tree level 1 straight from the inputs: each node is the product of two leaves, each leaf the
  * distribution `(1 - p) + p t` of a Bernoulli variable, p = sigmoid(x) (see the header: stored in
- * linear space, no log per term). params: [n, scale, sOut, W (= nodes * sOut)];
+ * linear space, no log per term). pow2[i] = 2^-i (i = 0..127), for `exp` written out as in
+ * linearKernelSources.ts (gpu.js's webasm mode calls JavaScript's Math.exp through an import,
+ * about 50 ns a call). params: [n, scale, sOut, W (= nodes * sOut)];
  * rows[4 row] = shift, rows[4 row + 2] = label (-1 for none).
  */
-export function upFromLeaves(this: KernelThis, values: number[], rows: number[], params: number[]): number {
+export function upFromLeaves(this: KernelThis, values: number[], rows: number[], pow2: number[], params: number[]): number {
   const W = params[3];
   const sOut = params[2];
   const cell = this.thread.x;
@@ -63,17 +65,26 @@ export function upFromLeaves(this: KernelThis, values: number[], rows: number[],
   let b0 = 0;
   let a1 = 1;
   let b1 = 0;
-  // a = 1 / (1 + e^x), b = e^x / (1 + e^x), from e^-|x| (no overflow either way).
+  // a = 1 / (1 + e^x), b = e^x / (1 + e^x), from e = e^-|x| (no overflow either way):
+  // -|x| = i ln2 + r with |r| <= ln2 / 2, 2^i from the table, 0 below e^-87.
   if (j0 < n && Math.abs(j0 - label) > 0.5) {
     const x0 = (values[row * n + j0] - shift) * params[1];
-    const e0 = Math.exp(-Math.abs(x0));
+    const u0 = Math.max(-Math.abs(x0), -87);
+    const i0 = Math.floor(u0 * 1.4426950408889634 + 0.5);
+    const q0 = u0 - i0 * 0.693145751953125 - i0 * 1.4286068203094172e-6;
+    let e0 = (1 + q0 * (1 + q0 * (0.5 + q0 * (0.16666667 + q0 * (0.041666668 + q0 * (0.008333334 + q0 * (0.0013888889 + q0 * 0.0001984127))))))) * pow2[-i0];
+    if (x0 < -87 || x0 > 87) e0 = 0;
     const r0 = 1 / (1 + e0);
     a0 = x0 > 0 ? e0 * r0 : r0;
     b0 = x0 > 0 ? r0 : e0 * r0;
   }
   if (j1 < n && Math.abs(j1 - label) > 0.5) {
     const x1 = (values[row * n + j1] - shift) * params[1];
-    const e1 = Math.exp(-Math.abs(x1));
+    const u1 = Math.max(-Math.abs(x1), -87);
+    const i1 = Math.floor(u1 * 1.4426950408889634 + 0.5);
+    const q1 = u1 - i1 * 0.693145751953125 - i1 * 1.4286068203094172e-6;
+    let e1 = (1 + q1 * (1 + q1 * (0.5 + q1 * (0.16666667 + q1 * (0.041666668 + q1 * (0.008333334 + q1 * (0.0013888889 + q1 * 0.0001984127))))))) * pow2[-i1];
+    if (x1 < -87 || x1 > 87) e1 = 0;
     const r1 = 1 / (1 + e1);
     a1 = x1 > 0 ? e1 * r1 : r1;
     b1 = x1 > 0 ? r1 : e1 * r1;
@@ -172,17 +183,48 @@ export function lossOnly(this: KernelThis, root: number[], rows: number[], param
 }
 
 /**
- * Gradient row (columns 0..n-1, multiplied by the row's multiplier) and loss (column n), rows
- * of width n + 1. pi_m(j) = b_j * C_j[m-1] / F[m] with C_j the complement of leaf j (its sibling
- * times the level-1 complement of its parent) and F the root: positive terms only, nothing cancels.
- * params: [n, scale, k, tau, sC (level-1 complement width), parentIsIdentity, sRoot, nodes at level 1].
+ * Per-row terms of the gradient, 4 cells per row: [g, 1 / F[k], 1 / F[k-1], loss] with
+ * g = multiplier * sigmoid(z) / k, z = offset + log F[k] - log F[k-1], loss = tau softplus(z),
+ * F the root (so that the gradient's cells need no log or exp of their own).
+ * params: [k, tau, sRoot].
+ */
+export function rowTerms(this: KernelThis, root: number[], rows: number[], params: number[]): number {
+  const row = Math.floor((this.thread.x + 0.5) / 4);
+  const part = this.thread.x - row * 4;
+  const k = params[0];
+  const rootBase = row * params[2];
+  // As in lossOnly: near the mode, floored only to keep logs and quotients finite.
+  const fk = Math.max(root[rootBase + k], 1e-37);
+  const fk1 = Math.max(root[rootBase + k - 1], 1e-37);
+  if (part > 0.5 && part < 1.5) return 1 / fk;
+  if (part > 1.5 && part < 2.5) return 1 / fk1;
+  const z = rows[row * 4 + 1] + Math.log(fk / fk1);
+  const e = Math.exp(-Math.abs(z));
+  if (part > 2.5) {
+    // softplus as in lossOnly.
+    let sp = Math.log(1 + e);
+    if (e < 0.05) sp = e * (1 - e * (0.5 - e * (0.3333333333 - e * (0.25 - e * (0.2 - e * 0.1666666667)))));
+    return params[1] * (Math.max(z, 0) + sp);
+  }
+  // sigmoid(z) from e = e^-|z|, without overflow on either side.
+  const rho = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+  return rows[row * 4 + 3] * rho / k;
+}
+
+/**
+ * Gradient row (columns 0..n-1) and loss (column n), rows of width n + 1, from the per-row
+ * terms of `rowTerms`. pi_m(j) = b_j * C_j[m-1] / F[m] with C_j the complement of leaf j (its
+ * sibling times the level-1 complement of its parent) and F the root: positive terms only,
+ * nothing cancels. pow2 and exp as in upFromLeaves.
+ * params: [n, scale, k, sC (level-1 complement width), parentIsIdentity, nodes at level 1].
  */
 export function gradientAndLoss(
   this: KernelThis,
   values: number[],
   rows: number[],
   complement: number[],
-  root: number[],
+  terms: number[],
+  pow2: number[],
   params: number[],
 ): number {
   const n = params[0];
@@ -192,33 +234,19 @@ export function gradientAndLoss(
   let j = cell - row * W;
   if (j < 0) { row = row - 1; j = j + W; }
   if (j > W - 0.5) { row = row + 1; j = j - W; }
-  const k = params[2];
-  const rootBase = row * params[6];
-  // As in lossOnly: near the mode, floored only to keep logs and quotients finite.
-  const fk = Math.max(root[rootBase + k], 1e-37);
-  const fk1 = Math.max(root[rootBase + k - 1], 1e-37);
-  const z = rows[row * 4 + 1] + Math.log(fk / fk1);
-  if (j > n - 0.5) {
-    // softplus as in lossOnly.
-    const e0 = Math.exp(-Math.abs(z));
-    let sp = Math.log(1 + e0);
-    if (e0 < 0.05) sp = e0 * (1 - e0 * (0.5 - e0 * (0.3333333333 - e0 * (0.25 - e0 * (0.2 - e0 * 0.1666666667)))));
-    return params[3] * (Math.max(z, 0) + sp);
-  }
-  let rho = 0;
-  if (z >= 0) {
-    rho = 1 / (1 + Math.exp(-z));
-  } else {
-    const ez = Math.exp(z);
-    rho = ez / (1 + ez);
-  }
+  if (j > n - 0.5) return terms[row * 4 + 3];
+  const g = terms[row * 4];
   const label = rows[row * 4 + 2];
-  const scale = rows[row * 4 + 3] * rho / k;
-  if (Math.abs(j - label) < 0.5) return -scale;
+  if (Math.abs(j - label) < 0.5) return -g;
+  const k = params[2];
   const shift = rows[row * 4];
   // Leaves as upFromLeaves forms them.
   const xj = (values[row * n + j] - shift) * params[1];
-  const ej = Math.exp(-Math.abs(xj));
+  const uj = Math.max(-Math.abs(xj), -87);
+  const ij = Math.floor(uj * 1.4426950408889634 + 0.5);
+  const qj = uj - ij * 0.693145751953125 - ij * 1.4286068203094172e-6;
+  let ej = (1 + qj * (1 + qj * (0.5 + qj * (0.16666667 + qj * (0.041666668 + qj * (0.008333334 + qj * (0.0013888889 + qj * 0.0001984127))))))) * pow2[-ij];
+  if (xj < -87 || xj > 87) ej = 0;
   const bj = xj > 0 ? 1 / (1 + ej) : ej / (1 + ej);
   const half = Math.floor((j + 0.5) / 2);
   const s = j - half * 2 < 0.5 ? j + 1 : j - 1;
@@ -226,23 +254,27 @@ export function gradientAndLoss(
   let bs = 0;
   if (s < n && Math.abs(s - label) > 0.5) {
     const xs = (values[row * n + s] - shift) * params[1];
-    const es = Math.exp(-Math.abs(xs));
+    const us = Math.max(-Math.abs(xs), -87);
+    const iq = Math.floor(us * 1.4426950408889634 + 0.5);
+    const qs = us - iq * 0.693145751953125 - iq * 1.4286068203094172e-6;
+    let es = (1 + qs * (1 + qs * (0.5 + qs * (0.16666667 + qs * (0.041666668 + qs * (0.008333334 + qs * (0.0013888889 + qs * 0.0001984127))))))) * pow2[-iq];
+    if (xs < -87 || xs > 87) es = 0;
     const rs = 1 / (1 + es);
     as = xs > 0 ? es * rs : rs;
     bs = xs > 0 ? rs : es * rs;
   }
-  const sC = params[4];
+  const sC = params[3];
   // Parent complement coefficients of degrees k-1, k-2, k-3 (0 below degree 0); the level-1
   // complements keep degrees k - sC .. k - 1, sC = min(k, 3).
   let p1 = 0;
   let p2 = 0;
   let p3 = 0;
-  if (params[5] > 0.5) {
+  if (params[4] > 0.5) {
     p1 = k - 1 < 0.5 ? 1 : 0;
     p2 = k - 2 < 0.5 && k - 2 > -0.5 ? 1 : 0;
     p3 = k - 3 < 0.5 && k - 3 > -0.5 ? 1 : 0;
   } else {
-    const par = row * params[7] * sC + half * sC;
+    const par = row * params[5] * sC + half * sC;
     p1 = complement[par + sC - 1];
     if (k > 1.5) p2 = complement[par + sC - 2];
     if (k > 2.5) p3 = complement[par + sC - 3];
@@ -250,10 +282,10 @@ export function gradientAndLoss(
   // C_j[k-1] = P[k-1] a_s + P[k-2] b_s;  C_j[k-2] = P[k-2] a_s + P[k-3] b_s.
   const ck1 = p1 * as + p2 * bs;
   const ck2 = p2 * as + p3 * bs;
-  const piK = bj * ck1 / fk;
+  const piK = bj * ck1 * terms[row * 4 + 1];
   let piK1 = 0;
-  if (k > 1.5) piK1 = bj * ck2 / fk1;
-  return scale * (piK - piK1);
+  if (k > 1.5) piK1 = bj * ck2 * terms[row * 4 + 2];
+  return g * (piK - piK1);
 }
 
 /**

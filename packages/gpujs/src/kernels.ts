@@ -4,7 +4,7 @@
  * the same tree depth and degree bucket reuses them. `destroy()` frees them all.
  */
 import type { GPU, IKernelRunShortcut } from 'gpu.js';
-import { downLevel, gradientAndLoss, lossOnly, twoSumProbe, upFromLeaves, upFromLeavesPair, upLevel, upLevelPair } from './kernelSources.js';
+import { downLevel, gradientAndLoss, lossOnly, rowTerms, twoSumProbe, upFromLeaves, upFromLeavesPair, upLevel, upLevelPair } from './kernelSources.js';
 import { complementLinear, gradientLinear, leavesLinear, levelThreeLinear, levelUpLinear, rowTermsLinear, topsLinear, unpadRows } from './linearKernelSources.js';
 import type { GpujsMode } from './modes.js';
 
@@ -20,6 +20,7 @@ export type KernelRole =
   | 'downLevel'
   | 'gradientAndLoss'
   | 'lossOnly'
+  | 'rowTerms'
   | 'upFromLeavesPair'
   | 'upLevelPair'
   | 'twoSumProbe'
@@ -38,6 +39,7 @@ const SOURCES: Record<KernelRole, KernelFunction> = {
   downLevel: downLevel as unknown as KernelFunction,
   gradientAndLoss: gradientAndLoss as unknown as KernelFunction,
   lossOnly: lossOnly as unknown as KernelFunction,
+  rowTerms: rowTerms as unknown as KernelFunction,
   upFromLeavesPair: upFromLeavesPair as unknown as KernelFunction,
   upLevelPair: upLevelPair as unknown as KernelFunction,
   twoSumProbe: twoSumProbe as unknown as KernelFunction,
@@ -58,6 +60,7 @@ const PIPELINED: Record<KernelRole, boolean> = {
   downLevel: true,
   gradientAndLoss: false,
   lossOnly: false,
+  rowTerms: true,
   upFromLeavesPair: true,
   upLevelPair: true,
   twoSumProbe: false,

@@ -27,21 +27,34 @@ const GOOD_ENOUGH = 0.25;
 
 /**
  * The tilt theta of one row: x_j = (scores[offset + j] - shift) * scale for j != `exclude`,
- * theta such that sum_j sigmoid(x_j + theta) is about k - 1/2.
+ * theta such that sum_j sigmoid(x_j + theta) is about k - 1/2. `work` (at least n entries) is
+ * scratch space, allocated when absent.
  */
-export function leafTilt(scores: Float32Array, offset: number, n: number, k: number, exclude: number, shift: number, scale: number): number {
+export function leafTilt(
+  scores: Float32Array,
+  offset: number,
+  n: number,
+  k: number,
+  exclude: number,
+  shift: number,
+  scale: number,
+  work: Float64Array = new Float64Array(n),
+): number {
   const target = k - 0.5;
   let lo = -Math.log(2 * n) - 1;
   let hi = Math.log(2 * k) + 1;
+  // One exp per entry, not per step: sigmoid(x + theta) = 1 / (1 + e^{-x} / e^theta), with
+  // e^theta within [1 / (2e n), 2e k]. e^{-x} may overflow to infinity (p = 0, exactly what
+  // float64 would round to) or underflow to 0 (p = 1); the excluded entry is given infinity.
+  for (let j = 0; j < n; j++) work[j] = Math.exp(-(scores[offset + j] - shift) * scale);
+  if (exclude >= 0 && exclude < n) work[exclude] = Infinity;
   let theta = 0;
   for (let step = 0; step < 40; step++) {
+    const it = Math.exp(-theta);
     let mean = 0;
     let variance = 0;
     for (let j = 0; j < n; j++) {
-      if (j === exclude) continue;
-      const u = (scores[offset + j] - shift) * scale + theta;
-      // sigmoid without overflow on either side.
-      const p = u >= 0 ? 1 / (1 + Math.exp(-u)) : 1 - 1 / (1 + Math.exp(u));
+      const p = 1 / (1 + work[j] * it);
       mean += p;
       variance += p * (1 - p);
     }
