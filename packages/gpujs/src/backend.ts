@@ -261,7 +261,7 @@ export class GpujsBackend implements TopKBackend {
         complement = await kernels.run('downLevel', l, shape.loopBound, [rows * width], [
           complement,
           levels[l],
-          new Float32Array([widths[l], shape.strides[l], l === shape.depth - 1 ? 1 : 0, width, k, widths[l + 1]]),
+          new Float32Array([widths[l], shape.strides[l], l === shape.depth - 1 ? 1 : 0, width, k, widths[l + 1], 2 ** l, n]),
         ]);
       }
       const terms = await kernels.run('rowTerms', 0, 16, [rows * 4], [root, rowInput, new Float32Array([k, tau, sRoot])]);
@@ -307,7 +307,7 @@ export class GpujsBackend implements TopKBackend {
       levels.push(
         await kernels.run('upLevel', l, loopBound, [rows * nodes[l] * strides[l]], [
           levels[l - 1],
-          new Float32Array([strides[l - 1], strides[l], nodes[l] * strides[l]]),
+          new Float32Array([strides[l - 1], strides[l], nodes[l] * strides[l], 2 ** l, shape.n]),
         ]),
       );
     }

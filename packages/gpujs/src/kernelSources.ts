@@ -96,7 +96,10 @@ export function upFromLeaves(this: KernelThis, values: number[], rows: number[],
 
 /**
  * One level up: node q is the product of nodes 2q and 2q+1 of the level below, truncated,
- * each coefficient one convolution of non-negative terms. params: [sIn, sOut, W (= nodes * sOut)].
+ * each coefficient one convolution of non-negative terms. A node with r real leaves (the rest
+ * padding) has no degree above r: those cells, all of a padding node's but its degree 0 (1),
+ * return at once (n = 5000 pads to 8192 leaves).
+ * params: [sIn, sOut, W (= nodes * sOut), leaves per node, n].
  */
 export function upLevel(this: KernelThis, below: number[], params: number[]): number {
   const sIn = params[0];
@@ -111,6 +114,9 @@ export function upLevel(this: KernelThis, below: number[], params: number[]): nu
   let m = col - node * sOut;
   if (m < 0) { node = node - 1; m = m + sOut; }
   if (m > sOut - 0.5) { node = node + 1; m = m - sOut; }
+  const real = Math.min(params[3], Math.max(0, params[4] - node * params[3]));
+  if (m > real + 0.5) return 0;
+  if (real < 0.5) return 1;
   // The level below has twice the nodes at stride sIn: row width 2 * (W / sOut) * sIn.
   const left = row * (2 * (W / sOut) * sIn) + node * 2 * sIn;
   // Terms t = max(0, m - sIn + 1) .. min(m, sIn - 1): right[m - t] read backwards from rightTop.
@@ -130,8 +136,9 @@ export function upLevel(this: KernelThis, below: number[], params: number[]): nu
  * One level down: the complement of node c (the product of every leaf outside it) is its
  * parent's complement times its sibling. A level's complements keep only their top sC degrees
  * k - sC .. k - 1 (see TreeShape.complementWidths), the parent's its top sP. The root's children
- * have the sibling alone (parentIsIdentity).
- * params: [sC, sU, parentIsIdentity, W (= nodes * sC), k, sP].
+ * have the sibling alone (parentIsIdentity). Padding nodes' complements are never read (no
+ * real leaf lies below them): 0 at once; a sibling with r real leaves has no degree above r.
+ * params: [sC, sU, parentIsIdentity, W (= nodes * sC), k, sP, leaves per node, n].
  */
 export function downLevel(this: KernelThis, parent: number[], level: number[], params: number[]): number {
   const sC = params[0];
@@ -147,6 +154,8 @@ export function downLevel(this: KernelThis, parent: number[], level: number[], p
   if (i < 0) { node = node - 1; i = i + sC; }
   if (i > sC - 0.5) { node = node + 1; i = i - sC; }
   const m = params[4] - sC + i;
+  const span = params[6];
+  if (node * span > params[7] - 0.5) return 0;
   const nodes = W / sC;
   const half = Math.floor((node + 0.5) / 2);
   const sibling = node - half * 2 < 0.5 ? node + 1 : node - 1;
@@ -157,7 +166,8 @@ export function downLevel(this: KernelThis, parent: number[], level: number[], p
   const sP = params[5];
   // Parent degree d sits at par + d - (k - sP); it keeps degrees k - sP .. k - 1 only.
   const par = row * (nodes / 2) * sP + half * sP - (params[4] - sP);
-  const count = Math.min(sU, m - (params[4] - sP) + 1);
+  const siblingReal = Math.min(span, Math.max(0, params[7] - sibling * span));
+  const count = Math.min(Math.min(sU, siblingReal + 1), m - (params[4] - sP) + 1);
   const parentTop = par + m;
   let sum = 0;
   for (let t4 = 0; t4 < count; t4++) {
