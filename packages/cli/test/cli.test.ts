@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findRepoRoot, loadExactVectors, maxAbsDiff, maxRelativeError, type ExactLossCase } from '@topk/core/conformance';
+import { findRepoRoot, loadExactVectors, maxAbsDiff, maxRelativeError, type ExactLossCase } from '@topk/conformance';
 import { CoreBackend } from '@topk/core';
 import { buildCli, json, packageDir, topk } from './run.js';
 

@@ -4,7 +4,7 @@
  * `mode.<name>.test.ts` calls it for one mode, so that each mode runs in a process of its own.
  */
 import { describe, expect, it } from 'vitest';
-import { describeConformance, describeExactVectorAgreement } from '@topk/core/conformance';
+import { describeConformance, describeExactVectorAgreement } from '@topk/conformance';
 import { createGpujsBackend, type GpujsMode } from '../src/index.js';
 import { runsFor } from './modeRuns.js';
 import { describeLongRows } from './longRows.js';

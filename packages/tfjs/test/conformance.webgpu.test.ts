@@ -1,4 +1,4 @@
-import { describeConformance, describeExactVectorAgreement, propertyRuns } from '@topk/core/conformance';
+import { describeConformance, describeExactVectorAgreement, propertyRuns } from '@topk/conformance';
 import { createTfjsBackend } from '../src/index.js';
 
 // Runs per property: TOPK_PROPERTY_RUNS when set, else 5 (see docs/tfjs.md for timings).

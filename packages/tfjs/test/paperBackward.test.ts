@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CoreBackend, type LossRequest } from '@topk/core';
-import { arbitraryBatch, maxPaperK, prepareLossCase } from '@topk/core/conformance';
+import { arbitraryBatch, maxPaperK, prepareLossCase } from '@topk/conformance';
 import { createTfjsBackend } from '../src/index.js';
 
 const core = new CoreBackend();

@@ -4,8 +4,7 @@
  * float32-rounded inputs (rounding the scores alone moves a float32 backend off the exact values).
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { Precision, TopKBackend } from '../backend.js';
-import { CoreBackend } from '../coreBackend.js';
+import { type Precision, type TopKBackend, CoreBackend } from '@topk/core';
 import { assertAbsClose, assertFinite, assertRelativeClose, check, roundAll, roundTo, toMatrix, tolerancesFor } from './compare.js';
 import { loadExactVectors, type ExactLogEspCase, type ExactLossCase, type ExactVectors } from './vectors.js';
 

@@ -3,7 +3,7 @@
  * float64 reference, measured the way MATH.md prescribes (relative for losses and log-ESP,
  * absolute for gradients, whose entries are bounded by 1/k).
  */
-import type { Matrix, Precision } from '../backend.js';
+import { type Matrix, type Precision } from '@topk/core';
 
 /** Largest admissible errors of one precision. */
 export interface Tolerances {

@@ -2,7 +2,7 @@
  * The bad inputs every backend must reject with a `TopKArgumentError` naming the argument,
  * built for the backend's precision (Float32Array scores for float32 backends).
  */
-import type { LogEspRequest, LossRequest, Precision } from '../backend.js';
+import { type LogEspRequest, type LossRequest, type Precision } from '@topk/core';
 import { toMatrix } from './compare.js';
 
 /** One bad request and how the error must name its argument. */

@@ -2,10 +2,9 @@
  * Turning generated cases into the request a backend gets and the request the float64
  * reference gets: the same numbers, rounded to float32 first for float32 backends.
  */
-import type { LossRequest, Precision, TopKBackend } from '../backend.js';
+import { type LossRequest, type Precision, type TopKBackend, type LossResult } from '@topk/core';
 import type { LossCase, WeightedLossCase } from './arbitraries.js';
 import { assertAbsClose, assertFinite, assertRelativeClose, check, roundAll, roundTo, toMatrix, type Tolerances } from './compare.js';
-import type { LossResult } from '../backend.js';
 
 /** A case as both sides see it. */
 export interface PreparedLossCase {

@@ -4,8 +4,7 @@
  * log-ESP inputs, and batches on a power-of-two grid whose constant shifts are exact in float32.
  */
 import fc from 'fast-check';
-import type { Reduction } from '../backend.js';
-import { paperSeriesTerms } from '../loss/paperBackward.js';
+import { type Reduction, paperSeriesTerms } from '@topk/core';
 
 /** One batch of a loss request, as plain float64 numbers (round them for float32 backends). */
 export interface LossCase {

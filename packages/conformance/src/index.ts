@@ -1,6 +1,6 @@
 /**
- * @topk/core/conformance: the test kit every backend runs (vitest and fast-check, optional
- * peer dependencies of @topk/core). `describeConformance` holds a backend to the float64
+ * @topk/conformance: the test kit every backend of @topk/core's interface runs (vitest and
+ * fast-check are its peer dependencies). `describeConformance` holds a backend to the float64
  * reference, to the invariants of the loss and to the bad-input list;
  * `describeExactVectorAgreement` to every case of the exact test vectors. The arbitraries,
  * oracles and comparison helpers are exported for packages' own tests.

@@ -4,15 +4,14 @@
  */
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
-import { CoreBackend } from '../src/index.js';
-import { logEspBruteForce, logEspDivideAndConquer, logEspSummation, logEspSummationLinear } from '../src/esp/index.js';
+import { CoreBackend, logEspBruteForce, logEspDivideAndConquer, logEspSummation, logEspSummationLinear } from '@topk/core';
 import {
   arbitraryLogEspCase,
   assertRelativeClose,
   describeConformance,
   describeExactVectorAgreement,
   propertyRuns,
-} from '../src/conformance/index.js';
+} from '../src/index.js';
 
 describeConformance({ name: 'core', createBackend: () => new CoreBackend() });
 describeExactVectorAgreement({ name: 'core', createBackend: () => new CoreBackend() });

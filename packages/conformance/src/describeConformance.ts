@@ -5,12 +5,7 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import fc from 'fast-check';
-import type { LogEspRequest, LossRequest, LossResult, Precision, TopKBackend } from '../backend.js';
-import { CoreBackend } from '../coreBackend.js';
-import { TopKArgumentError } from '../errors.js';
-import { crossEntropyLoss } from '../crossEntropy.js';
-import { logBinomial } from '../logspace.js';
-import { usesHardLoss } from '../loss/hard.js';
+import { type LogEspRequest, type LossRequest, type LossResult, type Precision, type TopKBackend, CoreBackend, TopKArgumentError, crossEntropyLoss, logBinomial, usesHardLoss } from '@topk/core';
 import {
   arbitraryBatch,
   arbitraryGridBatch,
