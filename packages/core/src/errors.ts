@@ -30,6 +30,18 @@ export class BackendUnavailableError extends Error {
   }
 }
 
+/** A backend used after its `dispose()`: every backend, core included, throws this. */
+export class BackendDisposedError extends Error {
+  /** The backend name, e.g. `core`, `tfjs:wasm`. */
+  readonly backend: string;
+
+  constructor(backend: string) {
+    super(`backend ${backend} was disposed: create a new one`);
+    this.name = 'BackendDisposedError';
+    this.backend = backend;
+  }
+}
+
 function formatValue(value: unknown): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
