@@ -2,7 +2,9 @@
 /**
  * `npm run bench`: finds the backends that run here, measures them side by side (speed grid,
  * the paper's algorithms, stability, optionally the official PyTorch code), and writes the
- * JSON, the SVG charts and docs/benchmarks.md.
+ * JSON, the SVG charts and a markdown page into `benchmarks/results/<profile>/` (not tracked
+ * by git). `--write-docs` writes them over the committed `docs/benchmarks.md` and
+ * `docs/benchmarks/` instead: regenerating the docs is always asked for explicitly.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -16,6 +18,7 @@ import { discoverBackends, ALL_BACKEND_NAMES } from './backends.js';
 import { writeCharts } from './charts.js';
 import { renderMarkdown } from './markdown.js';
 import { PROFILES, type Profile } from './profiles.js';
+import { outputPaths, type OutputPaths } from './outputPaths.js';
 import { runPytorch } from './pytorch.js';
 import { checkTargets, computeRatios, describeMachine, terminalSummary, type BenchmarkReport, type MachineDescription } from './report.js';
 import { BatchCache, planGrid, runSpeedGrid, type SkippedConfig, type SpeedResult } from './speed.js';
@@ -32,8 +35,9 @@ interface CliOptions {
   profile?: Profile['name'];
   batch?: number;
   backends?: string;
-  outDir: string;
-  markdown: string | false;
+  outDir?: string;
+  markdown?: string | false;
+  writeDocs?: boolean;
   jsonName: string;
   vectors?: string;
   pytorchRef?: string;
@@ -52,9 +56,10 @@ function parseArgs(argv: string[]): CliOptions {
     .addOption(new Option('--profile <name>', 'profile by name').choices(Object.keys(PROFILES)))
     .option('--batch <rows>', 'batch size (rows per call)', (v) => Number.parseInt(v, 10))
     .option('--backends <names>', `comma-separated backends or families to run (default: all of ${ALL_BACKEND_NAMES.join(', ')})`)
-    .option('--out-dir <dir>', 'where the JSON and the SVG charts go', join(ROOT, 'docs', 'benchmarks'))
-    .option('--markdown <file>', 'the page regenerated from this run', join(ROOT, 'docs', 'benchmarks.md'))
+    .option('--out-dir <dir>', 'where the JSON and the SVG charts go (default: benchmarks/results/<profile>, or docs/benchmarks with --write-docs)')
+    .option('--markdown <file>', 'the page made from this run (default: benchmarks.md in the output directory, or docs/benchmarks.md with --write-docs)')
     .option('--no-markdown', 'do not write the markdown page')
+    .option('--write-docs', 'write the page, the charts and the JSON over the committed docs/benchmarks.md and docs/benchmarks/')
     .option('--json-name <name>', 'file name of the JSON in the output directory', 'results.json')
     .option('--vectors <file>', 'exact.json of the shared test vectors (float64 figures against exact values)')
     .addOption(new Option('--pytorch-ref <path>', 'checkout of the official PyTorch implementation (oval-group/smooth-topk) to run side by side').env('TOPK_PYTORCH_REF'))
@@ -142,14 +147,14 @@ function profileArgs(options: CliOptions): string[] {
 }
 
 /** Writes the charts and the page of a report. */
-async function writeOutputs(report: BenchmarkReport, options: CliOptions, log: (line: string) => void): Promise<void> {
-  await mkdir(options.outDir, { recursive: true });
-  const charts = await writeCharts(report, options.outDir);
-  log(`Wrote ${charts.length} charts in ${relative(process.cwd(), options.outDir) || options.outDir}`);
-  if (options.markdown !== false) {
-    const markdownPath = resolve(options.markdown);
-    const assetDir = relative(dirname(markdownPath), options.outDir) || '.';
-    await writeFile(markdownPath, `${renderMarkdown(report, charts, assetDir, options.jsonName)}\n`);
+async function writeOutputs(report: BenchmarkReport, paths: OutputPaths, jsonName: string, log: (line: string) => void): Promise<void> {
+  await mkdir(paths.outDir, { recursive: true });
+  const charts = await writeCharts(report, paths.outDir);
+  log(`Wrote ${charts.length} charts in ${relative(process.cwd(), paths.outDir) || paths.outDir}`);
+  if (paths.markdown !== false) {
+    const markdownPath = paths.markdown;
+    const assetDir = relative(dirname(markdownPath), paths.outDir) || '.';
+    await writeFile(markdownPath, `${renderMarkdown(report, charts, assetDir, jsonName)}\n`);
     log(`Wrote ${relative(process.cwd(), markdownPath) || markdownPath}`);
   }
 }
@@ -157,7 +162,7 @@ async function writeOutputs(report: BenchmarkReport, options: CliOptions, log: (
 /** `--from-json`: the charts and the page of a saved run, nothing measured. */
 async function regenerate(options: CliOptions): Promise<void> {
   const report = JSON.parse(await readFile(options.fromJson!, 'utf8')) as BenchmarkReport;
-  await writeOutputs(report, options, (line) => console.log(line));
+  await writeOutputs(report, outputPaths(ROOT, options, report.profile), options.jsonName, (line) => console.log(line));
 }
 
 async function main(): Promise<void> {
@@ -272,14 +277,15 @@ async function main(): Promise<void> {
   report.durationSeconds = (Date.now() - started) / 1000;
   report.machine.loadAverage = { start: loadAtStart, end: Math.round(loadavg()[0] * 100) / 100 };
 
-  await mkdir(options.outDir, { recursive: true });
-  const jsonPath = join(options.outDir, options.jsonName);
+  const paths = outputPaths(ROOT, options, profile.name);
+  await mkdir(paths.outDir, { recursive: true });
+  const jsonPath = join(paths.outDir, options.jsonName);
   await writeFile(jsonPath, `${JSON.stringify(report, null, 1)}\n`);
   log('');
   log(terminalSummary(report));
   log('');
   log(`Wrote ${relative(process.cwd(), jsonPath) || jsonPath}`);
-  await writeOutputs(report, options, log);
+  await writeOutputs(report, paths, options.jsonName, log);
   log(`Done in ${report.durationSeconds.toFixed(0)} s.`);
 }
 

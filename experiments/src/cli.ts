@@ -1,87 +1,98 @@
 #!/usr/bin/env node
 /**
- * `npm run experiment:noise [-- --quick]`: runs the label-noise experiment with a progress bar
- * and writes the JSON of every run, the SVG chart and the markdown report.
+ * `npm run experiment:noise [-- --quick | --profile pilot] [--write-docs]`: trains every run of
+ * a profile that is not stored yet (two worker processes), then writes the report (markdown,
+ * SVG charts, every run's record) to the output folder. `--write-docs` also puts the tables and
+ * charts into docs/experiments.md (between the profile's markers) and docs/experiments/.
  */
-import { writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SingleBar, Presets } from 'cli-progress';
-import { Command } from 'commander';
-import { PROFILES, resultFromPartialRuns, runExperiment, type ExperimentResult, type RunRecord } from './experiment.js';
-import type { SvmImplementation } from './losses.js';
-import { renderChartSvg, renderMarkdown } from './report.js';
+import { Command, Option } from 'commander';
+import { loadDataset } from './dataset.js';
+import { planRuns, PROFILES, type Profile } from './profiles.js';
+import { renderCharts, renderMarkdown, spliceSection, type DatasetFacts } from './report.js';
+import { readRuns, runProfile } from './runner.js';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoDir = resolve(packageDir, '..');
 
 interface CliOptions {
+  profile: Profile['name'];
   quick?: boolean;
-  outDir: string;
-  docs: string;
-  backend: string;
-  svmImpl: SvmImplementation;
+  outDir?: string;
   cacheDir: string;
-  progress: boolean;
-  fromJson?: string;
+  backend: 'wasm' | 'cpu';
+  workers: string;
+  reportOnly?: boolean;
+  writeDocs?: boolean;
+  docs: string;
 }
 
 const program = new Command()
   .name('experiment-noise')
-  .description('Cross-entropy against the smooth top-5 SVM under coarse-group label noise (TF.js)')
-  .option('--quick', 'small end-to-end profile (CI)')
-  .option('--out-dir <dir>', 'where the JSON and SVG go', join(repoDir, 'docs', 'experiments'))
-  .option('--docs <file>', 'markdown report to write', join(repoDir, 'docs', 'experiments.md'))
-  .option('--backend <name>', 'TF.js backend: wasm or cpu', 'wasm')
-  .option('--svm-impl <impl>', 'smooth SVM implementation: auto, topk-tfjs or local', 'auto')
-  .option('--cache-dir <dir>', 'data set cache', join(packageDir, 'node_modules', '.cache', 'topk-experiments'))
-  .option('--no-progress', 'no progress bar')
-  .option('--from-json <file>', 'only re-render the SVG and markdown from an earlier JSON');
+  .description('Cross-entropy against the smooth top-5 SVM on 100 glyph classes: label noise and training-set size (TF.js)')
+  .addOption(new Option('--profile <name>', 'full, pilot or quick').choices(['full', 'pilot', 'quick']).default('full'))
+  .option('--quick', 'the quick profile (CI, under 3 minutes)')
+  .option('--out-dir <dir>', 'results folder (default experiments/results/<profile>)')
+  .option('--cache-dir <dir>', 'where the drawn data set is cached', join(packageDir, '.cache'))
+  .addOption(new Option('--backend <name>', 'TF.js backend').choices(['wasm', 'cpu']).default('wasm'))
+  .option('--workers <n>', 'worker processes', '2')
+  .option('--report-only', 'train nothing; report the runs stored so far')
+  .option('--write-docs', "also write the tables and charts into the docs (the profile's section of --docs, SVGs beside it)")
+  .option('--docs <file>', 'markdown page for --write-docs', join(repoDir, 'docs', 'experiments.md'));
 
 async function main(): Promise<void> {
   const options = program.parse().opts<CliOptions>();
-  const profile = options.quick ? PROFILES.quick : PROFILES.full;
-  let result: ExperimentResult;
-  let fromPartial = false;
-  await mkdir(options.outDir, { recursive: true });
-  const partialPath = join(options.cacheDir, `noise-${profile.name}.partial.json`);
-  await mkdir(options.cacheDir, { recursive: true });
-  if (options.fromJson !== undefined) {
-    const parsed = JSON.parse(await readFile(options.fromJson, 'utf8')) as ExperimentResult | RunRecord[];
-    // An array is the partial file of an interrupted run.
-    fromPartial = Array.isArray(parsed);
-    result = Array.isArray(parsed) ? await resultFromPartialRuns(profile, parsed, options.backend, options.cacheDir) : parsed;
-  } else {
-    const bar = new SingleBar(
-      { format: '{bar} {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {run}', etaBuffer: 500, noTTYOutput: true, notTTYSchedule: 20000 },
-      Presets.shades_classic,
-    );
-    result = await runExperiment(profile, {
-      backend: options.backend,
-      svmImplementation: options.svmImpl,
+  const profile = PROFILES[options.quick ? 'quick' : options.profile];
+  const outDir = resolve(options.outDir ?? join(packageDir, 'results', profile.name));
+  const started = performance.now();
+  if (!options.reportOnly) {
+    const total = planRuns(profile).length;
+    console.log(`${profile.name}: ${total} runs, ${options.workers} worker(s), backend ${options.backend}, results in ${outDir}`);
+    let fresh = 0;
+    await runProfile(profile, {
+      outDir,
       cacheDir: options.cacheDir,
-      onStart: (total) => options.progress && bar.start(total, 0, { run: 'starting' }),
-      onStep: ({ loss, noise, seed }) => options.progress && bar.increment(1, { run: `${loss} p=${noise} seed=${seed}` }),
-      // Partial results survive an interrupted run.
-      onRun: (runs) => writeFileSync(partialPath, `${JSON.stringify(runs)}\n`),
+      backend: options.backend,
+      workers: Number(options.workers),
+      onRun: (finished, all, file) => {
+        fresh++;
+        const minutes = (performance.now() - started) / 60000;
+        const eta = (minutes / fresh) * (all - finished);
+        console.log(`[${finished}/${all}] ${file.split('/').pop()} (${minutes.toFixed(1)} min, about ${eta.toFixed(0)} min left)`);
+      },
     });
-    if (options.progress) bar.stop();
   }
-  const name = `noise-${result.profile.name}`;
-  await mkdir(options.outDir, { recursive: true });
-  const jsonPath = join(options.outDir, `${name}.json`);
-  const svgPath = join(options.outDir, `${name}.svg`);
-  if (options.fromJson === undefined || fromPartial) {
-    await writeFile(jsonPath, `${JSON.stringify(result, null, 1)}\n`);
+  const runs = await readRuns(profile, outDir);
+  const data = await loadDataset(profile.dataset, options.cacheDir);
+  const facts: DatasetFacts = {
+    train: data.train.count,
+    val: data.val.count,
+    test: data.test.count,
+    faces: {
+      train: data.train.faces.map((f) => f.family),
+      val: data.val.faces.map((f) => f.family),
+      test: data.test.faces.map((f) => f.family),
+    },
+  };
+  const minutes = runs.reduce((a, r) => a + r.seconds, 0) / 60;
+  const prefix = `glyphs-${profile.name}`;
+  const charts = renderCharts(profile, runs, prefix);
+  await mkdir(outDir, { recursive: true });
+  for (const [name, svg] of Object.entries(charts)) await writeFile(join(outDir, name), svg);
+  await writeFile(join(outDir, 'runs.json'), `${JSON.stringify(runs)}\n`);
+  await writeFile(join(outDir, 'report.md'), `${renderMarkdown(profile, runs, facts, '.', prefix, minutes)}\n`);
+  console.log(`${runs.length}/${planRuns(profile).length} runs reported in ${join(outDir, 'report.md')}`);
+  if (options.writeDocs) {
+    const chartDir = join(dirname(options.docs), 'experiments');
+    await mkdir(chartDir, { recursive: true });
+    for (const [name, svg] of Object.entries(charts)) await writeFile(join(chartDir, name), svg);
+    await writeFile(join(chartDir, `${prefix}-runs.json`), `${JSON.stringify(runs)}\n`);
+    const page = await readFile(options.docs, 'utf8').catch(() => '# Experiments\n');
+    await writeFile(options.docs, spliceSection(page, profile.name, renderMarkdown(profile, runs, facts, 'experiments', prefix, minutes)));
+    console.log(`wrote ${options.docs} (section ${profile.name}) and ${chartDir}`);
   }
-  await writeFile(svgPath, await renderChartSvg(result));
-  await mkdir(dirname(options.docs), { recursive: true });
-  const link = (path: string) => relative(dirname(options.docs), path).split('\\').join('/');
-  // The hand-written reading of the full results lives beside them and is kept across re-renders.
-  const reading = result.profile.name === 'full' ? await readFile(join(options.outDir, 'noise-reading.md'), 'utf8').catch(() => undefined) : undefined;
-  await writeFile(options.docs, renderMarkdown(result, { json: link(jsonPath), svg: link(svgPath) }, reading));
-  console.log(`wrote ${jsonPath}, ${svgPath} and ${options.docs} (${(result.seconds / 60).toFixed(1)} min)`);
 }
 
 main().catch((error: unknown) => {

@@ -1,113 +1,116 @@
 /**
- * The data set: tell a word's language from its spelling. Fixed, seeded train, validation and
- * test splits with the same number of words per language; a word string occurs in at most one
- * split, and words that several dictionaries list are left out (they have no single right
- * label, so they would put irreducible noise into the clean labels).
+ * The glyph data set: every class drawn in every face of a split, several times with fresh
+ * distortions, deterministic from a seed. Train, validation and test use disjoint font
+ * families. Built once and cached as raw bytes under a name derived from the configuration and
+ * the face list.
  */
-import { dicStems, loadDicText, normalizeWord } from './dictionaries.js';
-import { LANGUAGES } from './languages.js';
-import { createRandom, deriveSeed, shuffleInPlace } from './random.js';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { discoverFaces, splitFacesByFamily, type FontFace } from './fonts.js';
+import { GLYPHS } from './glyphs.js';
+import { createRandom, deriveSeed } from './random.js';
+import { GlyphRenderer, type RenderConfig } from './render.js';
 
-/** Sizes and seed of the splits. */
+/** How the data set is drawn. */
 export interface DatasetConfig {
-  /** Training words per language. */
-  readonly trainPerClass: number;
-  /** Validation words per language (clean labels; used to choose checkpoints). */
-  readonly valPerClass: number;
-  /** Test words per language (clean labels). */
-  readonly testPerClass: number;
-  /** Seed of the split (fixed across the experiment's seeds, which vary the rest). */
   readonly seed: number;
+  readonly render: RenderConfig;
+  /** Fraction of the faces (at least) for validation, and again for test. */
+  readonly heldOutFraction: number;
+  /** Pictures per class and face. */
+  readonly trainDraws: number;
+  readonly evalDraws: number;
 }
 
-/** One split: words and their (clean) labels, indices into {@link LANGUAGES}. */
+/** Pictures and clean labels of one split. */
 export interface Split {
-  readonly words: readonly string[];
+  /** `count * size * size` intensities 0..255. */
+  readonly pixels: Uint8Array;
   readonly labels: Int32Array;
+  readonly count: number;
+  readonly faces: readonly FontFace[];
 }
 
-/** Per-language counts reported with the data set. */
-export interface LanguageStats {
-  readonly code: string;
-  /** Distinct normalised words in the dictionary. */
-  readonly distinctWords: number;
-}
-
-/** The three splits and how they were made. */
-export interface Dataset {
-  readonly config: DatasetConfig;
+/** The three splits. */
+export interface GlyphDataset {
+  readonly size: number;
   readonly train: Split;
   readonly val: Split;
   readonly test: Split;
-  /** Candidates dropped because another dictionary lists the same word. */
-  readonly sharedDropped: number;
-  /** Candidates drawn per language before removing shared words. */
-  readonly candidatesPerClass: number;
 }
 
-/** Builds the splits from the dictionaries, deterministically from `config`. */
-export async function buildDataset(config: DatasetConfig): Promise<Dataset> {
-  const perClass = config.trainPerClass + config.valPerClass + config.testPerClass;
-  // Draw more candidates than needed, since shared words are dropped afterwards.
-  const candidatesPerClass = perClass * 3;
-  const owner = new Map<string, number>();
-  const candidates: string[][] = [];
-  // Pass 1: a seeded random sample of distinct words from each dictionary.
-  for (let label = 0; label < LANGUAGES.length; label++) {
-    const code = LANGUAGES[label].code;
-    const stems = Array.from(dicStems(await loadDicText(code)));
-    const order = shuffleInPlace(Int32Array.from(stems.keys()), createRandom(deriveSeed(config.seed, `sample:${code}`)));
-    const picked: string[] = [];
-    for (let i = 0; i < order.length && picked.length < candidatesPerClass; i++) {
-      const word = normalizeWord(stems[order[i]]);
-      if (word === undefined || owner.has(word)) continue;
-      owner.set(word, label);
-      picked.push(word);
-    }
-    if (picked.length < perClass) {
-      throw new Error(`dictionary-${code} has only ${picked.length} usable words, ${perClass} needed`);
-    }
-    candidates.push(picked);
-  }
-  // Pass 2: mark every candidate that any other dictionary also lists.
-  const shared = new Set<string>();
-  for (let label = 0; label < LANGUAGES.length; label++) {
-    for (const stem of dicStems(await loadDicText(LANGUAGES[label].code))) {
-      // Cheap pre-check on the raw stem before normalising it.
-      const lower = stem.toLowerCase();
-      if (!owner.has(lower) && lower.normalize('NFC') === lower) continue;
-      const word = normalizeWord(stem);
-      if (word === undefined) continue;
-      const first = owner.get(word);
-      if (first !== undefined && first !== label) shared.add(word);
+function drawSplit(renderer: GlyphRenderer, faces: readonly FontFace[], draws: number, seed: number, name: string, size: number): Split {
+  const random = createRandom(deriveSeed(seed, `render-${name}`));
+  const count = faces.length * GLYPHS.length * draws;
+  const pixels = new Uint8Array(count * size * size);
+  const labels = new Int32Array(count);
+  let i = 0;
+  for (const face of faces) {
+    for (let label = 0; label < GLYPHS.length; label++) {
+      for (let d = 0; d < draws; d++, i++) {
+        pixels.set(renderer.render(GLYPHS[label], face, random), i * size * size);
+        labels[i] = label;
+      }
     }
   }
-  const train: [string, number][] = [];
-  const val: [string, number][] = [];
-  const test: [string, number][] = [];
-  let sharedDropped = 0;
-  candidates.forEach((picked, label) => {
-    const unique = picked.filter((word) => !shared.has(word));
-    sharedDropped += picked.length - unique.length;
-    if (unique.length < perClass) {
-      throw new Error(`dictionary-${LANGUAGES[label].code}: only ${unique.length} unshared words of ${perClass}`);
-    }
-    let i = 0;
-    for (const [split, count] of [[train, config.trainPerClass], [val, config.valPerClass], [test, config.testPerClass]] as const) {
-      for (let j = 0; j < count; j++) split.push([unique[i++], label]);
-    }
-  });
+  return { pixels, labels, count, faces };
+}
+
+/** Draws the data set (no cache). */
+export function buildDataset(config: DatasetConfig, faces: readonly FontFace[] = discoverFaces(GLYPHS)): GlyphDataset {
+  if (faces.length < 3) throw new Error(`need fonts covering all ${GLYPHS.length} glyphs in 3 families or more, found ${faces.length} faces (install the fonts in scripts/setup.sh)`);
+  const split = splitFacesByFamily(faces, config.seed, config.heldOutFraction);
+  const renderer = new GlyphRenderer(config.render);
+  const size = config.render.size;
   return {
-    config,
-    train: toSplit(train, deriveSeed(config.seed, 'order:train')),
-    val: toSplit(val, deriveSeed(config.seed, 'order:val')),
-    test: toSplit(test, deriveSeed(config.seed, 'order:test')),
-    sharedDropped,
-    candidatesPerClass,
+    size,
+    train: drawSplit(renderer, split.train, config.trainDraws, config.seed, 'train', size),
+    val: drawSplit(renderer, split.val, config.evalDraws, config.seed, 'val', size),
+    test: drawSplit(renderer, split.test, config.evalDraws, config.seed, 'test', size),
   };
 }
 
-function toSplit(pairs: [string, number][], seed: number): Split {
-  shuffleInPlace(pairs, createRandom(seed));
-  return { words: pairs.map(([word]) => word), labels: Int32Array.from(pairs, ([, label]) => label) };
+interface CachedMeta {
+  readonly size: number;
+  readonly splits: Record<'train' | 'val' | 'test', { count: number; faces: FontFace[] }>;
+}
+
+/** The data set from `cacheDir`, drawn and stored there first if absent. */
+export async function loadDataset(config: DatasetConfig, cacheDir: string): Promise<GlyphDataset> {
+  const faces = discoverFaces(GLYPHS);
+  const key = createHash('sha256').update(JSON.stringify({ config, glyphs: GLYPHS, faces })).digest('hex').slice(0, 16);
+  const base = join(cacheDir, `glyphs-${key}`);
+  if (existsSync(`${base}.json`)) {
+    const meta = JSON.parse(await readFile(`${base}.json`, 'utf8')) as CachedMeta;
+    const read = async (name: 'train' | 'val' | 'test'): Promise<Split> => {
+      const bytes = await readFile(`${base}.${name}.bin`);
+      const { count, faces: splitFaces } = meta.splits[name];
+      const pixels = new Uint8Array(bytes.buffer, bytes.byteOffset, count * meta.size * meta.size);
+      const labels = new Int32Array(count);
+      for (let i = 0; i < count; i++) labels[i] = bytes[pixels.length + i];
+      return { pixels, labels, count, faces: splitFaces };
+    };
+    return { size: meta.size, train: await read('train'), val: await read('val'), test: await read('test') };
+  }
+  const dataset = buildDataset(config, faces);
+  await mkdir(cacheDir, { recursive: true });
+  for (const name of ['train', 'val', 'test'] as const) {
+    const split = dataset[name];
+    // Pixels, then one byte per label (100 classes fit a byte).
+    await writeFile(`${base}.${name}.bin`, Buffer.concat([split.pixels, Uint8Array.from(split.labels)]));
+  }
+  const meta: CachedMeta = {
+    size: dataset.size,
+    splits: {
+      train: { count: dataset.train.count, faces: [...dataset.train.faces] },
+      val: { count: dataset.val.count, faces: [...dataset.val.faces] },
+      test: { count: dataset.test.count, faces: [...dataset.test.faces] },
+    },
+  };
+  // The JSON last and by rename: its presence means the bytes are complete.
+  await writeFile(`${base}.json.tmp`, JSON.stringify(meta));
+  await rename(`${base}.json.tmp`, `${base}.json`);
+  return dataset;
 }

@@ -1,57 +1,53 @@
 /**
- * The classifier: hashed character n-gram embeddings, mean-pooled (a fastText-style bag of
- * n-grams, {@link HashedEmbedding}), then a hidden ReLU layer and a linear layer to one score
- * per language, in TF.js. Every weight is initialised from the run's seed.
+ * The classifier: a multi-layer perceptron on the picture's pixels (ReLU hidden layers, a linear
+ * layer to one score per class), as TF.js variables initialised from the run's seed
+ * (He-uniform weights, zero biases).
  */
 import * as tf from '@tensorflow/tfjs';
-import { HashedEmbedding, type AdamConfig } from './embedding.js';
 import { createRandom, deriveSeed } from './random.js';
 
-/** Sizes of the classifier. */
+/** Layer widths. */
 export interface ModelConfig {
-  readonly buckets: number;
-  readonly embeddingSize: number;
-  readonly hiddenSize: number;
+  readonly inputs: number;
+  readonly hidden: readonly number[];
   readonly classes: number;
 }
 
-/** The embedding table (JavaScript) and the dense layers (TF.js variables). */
-export interface NgramClassifier {
-  readonly embedding: HashedEmbedding;
-  /** Dense-layer variables, in the order `scores` takes them. */
-  readonly dense: tf.Variable[];
-  /** Scores `[batch, classes]` of pooled embeddings `[batch, embeddingSize]`, given dense weights. */
-  scores(pooled: tf.Tensor2D, dense?: readonly tf.Tensor[]): tf.Tensor2D;
+/** The weights and the forward pass. */
+export interface Mlp {
+  /** Weight and bias of each layer, in order. */
+  readonly variables: tf.Variable[];
+  /** Scores `[batch, classes]`, with the model's variables or with `weights` (a saved copy of them). */
+  scores(inputs: tf.Tensor2D, weights?: readonly tf.Tensor[]): tf.Tensor2D;
   dispose(): void;
 }
 
-/** Creates a classifier with a seeded initialisation (Glorot-uniform dense layers, zero biases). */
-export function createClassifier(config: ModelConfig, seed: number, adam: AdamConfig): NgramClassifier {
-  const embedding = new HashedEmbedding(config.buckets, config.embeddingSize, createRandom(deriveSeed(seed, 'embedding')), adam);
-  const glorot = (fanIn: number, fanOut: number, purpose: string) => {
-    const limit = Math.sqrt(6 / (fanIn + fanOut));
-    const random = createRandom(deriveSeed(seed, purpose));
+/** A seeded MLP. */
+export function createMlp(config: ModelConfig, seed: number): Mlp {
+  const widths = [config.inputs, ...config.hidden, config.classes];
+  const variables: tf.Variable[] = [];
+  for (let layer = 0; layer + 1 < widths.length; layer++) {
+    const [fanIn, fanOut] = [widths[layer], widths[layer + 1]];
+    const limit = Math.sqrt(6 / fanIn);
+    const random = createRandom(deriveSeed(seed, `layer-${layer}`));
     const values = Float32Array.from({ length: fanIn * fanOut }, () => (random() * 2 - 1) * limit);
-    return tf.variable(tf.tensor2d(values, [fanIn, fanOut]), true);
-  };
-  const dense = [
-    glorot(config.embeddingSize, config.hiddenSize, 'hidden'),
-    tf.variable(tf.zeros([config.hiddenSize]), true),
-    glorot(config.hiddenSize, config.classes, 'output'),
-    tf.variable(tf.zeros([config.classes]), true),
-  ];
+    variables.push(tf.variable(tf.tensor2d(values, [fanIn, fanOut]), true, `w${layer}`));
+    variables.push(tf.variable(tf.zeros([fanOut]), true, `b${layer}`));
+  }
   return {
-    embedding,
-    dense,
-    scores(pooled, weights = dense) {
+    variables,
+    scores(inputs, weights = variables) {
       return tf.tidy(() => {
-        const [hidden, hiddenBias, output, outputBias] = weights;
-        const h = tf.relu(tf.add(tf.matMul(pooled, hidden as tf.Tensor2D), hiddenBias));
-        return tf.add(tf.matMul(h as tf.Tensor2D, output as tf.Tensor2D), outputBias) as tf.Tensor2D;
+        let h: tf.Tensor2D = inputs;
+        for (let i = 0; i < weights.length; i += 2) {
+          h = tf.add(tf.matMul(h, weights[i] as tf.Tensor2D), weights[i + 1]) as tf.Tensor2D;
+          if (i + 2 < weights.length) h = tf.relu(h);
+        }
+        return h;
       });
     },
     dispose() {
-      for (const variable of dense) variable.dispose();
+      for (const v of variables) v.dispose();
     },
   };
 }

@@ -1,18 +1,19 @@
 /**
- * Label noise as in the paper's CIFAR-100 experiment: with probability p, a training label is
- * replaced by one drawn uniformly from its coarse group (which may be the true label itself, so
- * a label actually changes with probability p * (g - 1) / g for groups of g).
+ * Label noise as in the official code (`LabelNoise`): each training label is, with probability
+ * p, replaced by a label drawn uniformly from its group of five (possibly itself, so a label
+ * changes with probability 0.8 p). Validation and test labels stay clean.
  */
-import { GROUP_OF_LABEL, LABELS_OF_GROUP } from './languages.js';
+import { groupMembers, type Grouping } from './glyphs.js';
 import { randomInt, type Random } from './random.js';
 
 /** Noisy copy of `labels`; the clean labels are left untouched. */
-export function addCoarseNoise(labels: Int32Array, p: number, random: Random): Int32Array {
+export function addGroupNoise(labels: Int32Array, p: number, grouping: Grouping, random: Random): Int32Array {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`noise probability must lie in [0, 1], got ${p}`);
+  const members = groupMembers(grouping);
   return labels.map((label) => {
-    // Draw both numbers for every example, so that runs with different p share the draws.
+    // Both draws for every example, so that runs with different p share them.
     const replace = random() < p;
-    const group = LABELS_OF_GROUP[GROUP_OF_LABEL[label]];
+    const group = members[label];
     const candidate = group[randomInt(random, group.length)];
     return replace ? candidate : label;
   });

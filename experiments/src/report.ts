@@ -1,166 +1,184 @@
 /**
- * Summaries of an experiment: mean and spread over seeds per loss and noise level, the
- * markdown table and report, and the chart (vega-lite, rendered to SVG by vega).
+ * The report of a profile's runs: markdown tables (mean ± sd over seeds) and SVG charts
+ * (accuracy against noise and data size; training curves on noisy labels beside clean
+ * validation). Tables and chart names are the same for every profile, so a pilot's report
+ * reads like the full one's.
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
-import type { ExperimentResult } from './experiment.js';
+import { GLYPHS, GLYPH_FAMILIES, type Grouping } from './glyphs.js';
+import { lossName } from './losses.js';
+import { readings, type Profile } from './profiles.js';
+import type { RunRecord } from './runner.js';
+import { curves, fractionRows, noiseRows, type Row, type Spread } from './summary.js';
+import { renderPanels, type LegendEntry, type Panel } from './svg.js';
 
-/** Mean, standard deviation, minimum and maximum over seeds, of one loss at one noise level. */
-export interface SummaryRow {
-  readonly loss: string;
-  readonly noise: number;
-  readonly seeds: number;
-  readonly top1: Stats;
-  readonly top5: Stats;
+const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+const GROUPING_TITLE: Record<Grouping, string> = {
+  blocks: 'noise within blocks of 5 consecutive class ids (the official code)',
+  families: 'noise within shape families (the semantic groups)',
+};
+
+function pct(s: Spread): string {
+  if (s.n === 0) return '–';
+  return s.n > 1 ? `${(100 * s.mean).toFixed(1)} ± ${(100 * s.sd).toFixed(1)}` : (100 * s.mean).toFixed(1);
 }
 
-/** Statistics of one metric over seeds. */
-export interface Stats {
-  readonly mean: number;
-  readonly std: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-function stats(values: readonly number[]): Stats {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.length > 1 ? values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1) : 0;
-  return { mean, std: Math.sqrt(variance), min: Math.min(...values), max: Math.max(...values) };
-}
-
-/** One row per loss and noise level, in the order the runs were listed. */
-export function summarize(result: ExperimentResult): SummaryRow[] {
-  const rows: SummaryRow[] = [];
-  for (const noise of result.profile.noises) {
-    for (const loss of [...new Set(result.runs.map((r) => r.loss))]) {
-      const runs = result.runs.filter((r) => r.loss === loss && r.noise === noise);
-      if (runs.length === 0) continue;
-      rows.push({ loss, noise, seeds: runs.length, top1: stats(runs.map((r) => r.test.top1)), top5: stats(runs.map((r) => r.test.top5)) });
-    }
+function table(rows: readonly Row[], head: string, pick: 'best' | 'last'): string {
+  const losses = rows[0]?.cells.map((c) => c.loss) ?? [];
+  const lines = [
+    `| ${head} | ${losses.map((l) => `${l} top-1`).join(' | ')} | ${losses.map((l) => `${l} top-5`).join(' | ')} |`,
+    `|---|${losses.map(() => '---:').join('|')}|${losses.map(() => '---:').join('|')}|`,
+  ];
+  for (const row of rows) {
+    lines.push(`| ${row.value} | ${row.cells.map((c) => pct(c[pick].top1)).join(' | ')} | ${row.cells.map((c) => pct(c[pick].top5)).join(' | ')} |`);
   }
-  return rows;
+  return lines.join('\n');
 }
 
-const pct = (x: number) => (100 * x).toFixed(1);
-
-/** The results table in markdown: mean ± standard deviation over seeds, in percent. */
-export function renderTable(result: ExperimentResult): string {
-  const rows = summarize(result);
-  const losses = [...new Set(rows.map((r) => r.loss))];
-  const header = `| noise p | ${losses.map((l) => `${l}: top-1`).join(' | ')} | ${losses.map((l) => `${l}: top-5`).join(' | ')} |`;
-  const rule = `|---|${losses.map(() => '---:').join('|')}|${losses.map(() => '---:').join('|')}|`;
-  const body = result.profile.noises.map((noise) => {
-    const cell = (loss: string, metric: 'top1' | 'top5') => {
-      const row = rows.find((r) => r.loss === loss && r.noise === noise);
-      return row === undefined ? '' : `${pct(row[metric].mean)} ± ${pct(row[metric].std)}`;
-    };
-    return `| ${noise} | ${losses.map((l) => cell(l, 'top1')).join(' | ')} | ${losses.map((l) => cell(l, 'top5')).join(' | ')} |`;
-  });
-  return [header, rule, ...body].join('\n');
+function fitTable(rows: readonly Row[]): string {
+  const losses = rows[0]?.cells.map((c) => c.loss) ?? [];
+  const lines = [
+    `| noise p | ${losses.map((l) => `${l} train top-1 (noisy labels)`).join(' | ')} | ${losses.map((l) => `${l} changed labels fitted`).join(' | ')} | ${losses.map((l) => `${l} checkpoint epoch`).join(' | ')} |`,
+    `|---|${losses.map(() => '---:').join('|')}|${losses.map(() => '---:').join('|')}|${losses.map(() => '---:').join('|')}|`,
+  ];
+  for (const row of rows) {
+    const epoch = (s: Spread) => (s.n === 0 ? '–' : s.mean.toFixed(1));
+    lines.push(`| ${row.value} | ${row.cells.map((c) => pct(c.trainTop1)).join(' | ')} | ${row.cells.map((c) => pct(c.memorised)).join(' | ')} | ${row.cells.map((c) => epoch(c.bestEpoch)).join(' | ')} |`);
+  }
+  return lines.join('\n');
 }
 
-/** The vega-lite specification of the chart: accuracy against p, one line per loss, top-1 and top-5 side by side. */
-export function chartSpec(result: ExperimentResult): TopLevelSpec {
-  const values = summarize(result).flatMap((row) =>
+/** The files of a report: name to content. */
+export type ReportFiles = Record<string, string>;
+
+/** Charts of a profile's runs, keyed by file name (`<prefix>-*.svg`). */
+export function renderCharts(profile: Profile, runs: readonly RunRecord[], prefix: string): ReportFiles {
+  const files: ReportFiles = {};
+  const names = profile.losses.map(lossName);
+  const legendLosses: LegendEntry[] = names.map((label, i) => ({ label, colour: COLOURS[i] }));
+  const accuracyPanels = (rows: readonly Row[], xLabel: string): Panel[] =>
     (['top1', 'top5'] as const).map((metric) => ({
-      loss: row.loss,
-      noise: row.noise,
-      metric: metric === 'top1' ? 'top-1 accuracy (%)' : 'top-5 accuracy (%)',
-      mean: 100 * row[metric].mean,
-      min: 100 * row[metric].min,
-      max: 100 * row[metric].max,
-    })),
+      title: `test ${metric === 'top1' ? 'top-1' : 'top-5'} at the checkpoint`,
+      xLabel,
+      xTicks: rows.map((r) => r.value),
+      lines: names.map((_, i) => ({ colour: COLOURS[i], points: rows.filter((r) => r.cells[i].best[metric].n > 0).map((r) => [r.value, r.cells[i].best[metric].mean] as const) })),
+    }));
+  for (const [grouping, noises] of readings(profile)) {
+    const rows = noiseRows(runs, profile.losses, noises, grouping);
+    files[`${prefix}-noise-${grouping}.svg`] = renderPanels(`Test accuracy (%) against label noise, ${grouping}`, 'accuracy (%)', accuracyPanels(rows, 'noise p'), legendLosses);
+    const curvePanels: Panel[] = noises.map((p) => {
+      const cs = curves(runs, profile.losses, p, grouping);
+      const epochs = Math.max(1, ...cs.map((c) => c.train.length));
+      const step = Math.max(1, Math.round(epochs / 3));
+      return {
+        title: `p = ${p}`,
+        xLabel: 'epoch',
+        xTicks: [1, ...Array.from({ length: Math.floor(epochs / step) }, (_, j) => (j + 1) * step).filter((e) => e > 1)],
+        lines: cs.flatMap((c, i) => [
+          { colour: COLOURS[i], points: c.train.map((v, e) => [e + 1, v] as const) },
+          { colour: COLOURS[i], dash: '5,3', points: c.valTop1.map((v, e) => [e + 1, v] as const) },
+          { colour: COLOURS[i], dash: '1,3', points: c.valTop5.map((v, e) => [e + 1, v] as const) },
+        ]),
+      };
+    });
+    const legendCurves: LegendEntry[] = [
+      ...legendLosses,
+      { label: 'train top-1, noisy labels', colour: '#555' },
+      { label: 'clean validation top-1', colour: '#555', dash: '5,3' },
+      { label: 'clean validation top-5', colour: '#555', dash: '1,3' },
+    ];
+    files[`${prefix}-curves-${grouping}.svg`] = renderPanels(`Training curves (mean over seeds), ${grouping}`, 'accuracy (%)', curvePanels, legendCurves);
+  }
+  // A data-size reading needs two sizes or more.
+  if (profile.fractions.length < 2) return files;
+  const fractions = fractionRows(runs, profile.losses, profile.fractions);
+  files[`${prefix}-data-size.svg`] = renderPanels('Test accuracy (%) against the fraction of training data used (clean labels)', 'accuracy (%)', accuracyPanels(fractions, 'fraction of training set'), legendLosses);
+  return files;
+}
+
+/** Facts about the data set drawn for the report. */
+export interface DatasetFacts {
+  readonly train: number;
+  readonly val: number;
+  readonly test: number;
+  readonly faces: Record<'train' | 'val' | 'test', readonly string[]>;
+}
+
+/** CPU seconds per epoch of a full-size run, when the runs recorded it. */
+function cpuNote(runs: readonly RunRecord[], epochs: number): string {
+  const full = runs.filter((r) => r.spec.fraction === 1 && r.cpuSeconds !== undefined);
+  if (full.length === 0) return '';
+  const perEpoch = full.reduce((a, r) => a + r.cpuSeconds, 0) / full.length / epochs;
+  return ` (${perEpoch.toFixed(1)} CPU seconds per epoch on the full training set)`;
+}
+
+/** The generated markdown: setup, tables and chart links (chart paths relative to the markdown). */
+export function renderMarkdown(profile: Profile, runs: readonly RunRecord[], facts: DatasetFacts, chartDir: string, prefix: string, minutes: number): string {
+  const { train, dataset } = profile;
+  const families = (names: readonly string[]) => [...new Set(names)].join(', ');
+  const planned = runs.length;
+  const sections: string[] = [
+    `Profile \`${profile.name}\`: ${planned} runs, TF.js backend \`${runs[0]?.backend ?? '?'}\`, ${minutes.toFixed(1)} minutes of training (wall clock) summed over runs${cpuNote(runs, train.epochs)}.`,
+    '',
+    '### Setup',
+    '',
+    `- **Data**: ${GLYPHS.length} glyph classes (${GLYPH_FAMILIES.map((f) => [...f].join(' ')).join(' · ')}), drawn ${dataset.render.size}×${dataset.render.size} grey-scale from system font faces with random size (${dataset.render.scale.join('–')} of the side), shift (±${dataset.render.shift * 100} %), rotation (±${dataset.render.rotation}°), box blur (radius 0–${dataset.render.blur}) and Gaussian pixel noise (sd ${dataset.render.noise}). Train, validation and test come from disjoint font families: ${facts.train} / ${facts.val} / ${facts.test} pictures from ${facts.faces.train.length} / ${facts.faces.val.length} / ${facts.faces.test.length} faces.`,
+    `  - validation families: ${families(facts.faces.val)}`,
+    `  - test families: ${families(facts.faces.test)}`,
+    `- **Model**: MLP ${dataset.render.size ** 2} → ${train.hidden.join(' → ')} → ${GLYPHS.length}, ReLU, He-uniform initialisation.`,
+    `- **Training** (every loss alike): SGD, Nesterov momentum ${train.momentum}, weight decay ${train.weightDecay}, batch ${train.batchSize}, ${train.epochs} epochs, learning rate ${train.learningRate} divided by 10 after epochs ${Math.floor(train.epochs / 2)} and ${Math.floor((3 * train.epochs) / 4)}; seeds ${profile.seeds.join(', ')} (each fixes initialisation, noise draw and batch order).`,
+    `- **Checkpoint**: the weights of the first epoch with the best clean validation top-5; test top-1 and top-5 both read with them. Last-epoch figures beside.`,
+    '',
+  ];
+  for (const [grouping, noises] of readings(profile)) {
+    const rows = noiseRows(runs, profile.losses, noises, grouping);
+    sections.push(
+      `### Label noise: ${GROUPING_TITLE[grouping]}`,
+      '',
+      'Test accuracy (%) at the checkpoint (best validation top-5), mean ± sd over seeds:',
+      '',
+      table(rows, 'noise p', 'best'),
+      '',
+      'Test accuracy (%) after the last epoch:',
+      '',
+      table(rows, 'noise p', 'last'),
+      '',
+      'Fitting the noisy labels, last epoch (training top-1 against the noisy labels; share of the labels the noise changed that the model predicts as their noisy label), and the checkpoint epoch:',
+      '',
+      fitTable(rows),
+      '',
+      `![Test accuracy against noise, ${grouping}](${chartDir}/${prefix}-noise-${grouping}.svg)`,
+      '',
+      `![Training curves, ${grouping}](${chartDir}/${prefix}-curves-${grouping}.svg)`,
+      '',
+    );
+  }
+  if (profile.fractions.length < 2) return sections.join('\n');
+  const fractions = fractionRows(runs, profile.losses, profile.fractions);
+  sections.push(
+    '### Training-set size (clean labels)',
+    '',
+    'Test accuracy (%) at the checkpoint, mean ± sd over seeds, by fraction of the training pictures used (the same fraction of each class):',
+    '',
+    table(fractions, 'fraction', 'best'),
+    '',
+    'After the last epoch:',
+    '',
+    table(fractions, 'fraction', 'last'),
+    '',
+    `![Test accuracy against training-set size](${chartDir}/${prefix}-data-size.svg)`,
+    '',
   );
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    description: 'Test accuracy against training-label noise',
-    data: { values },
-    facet: { column: { field: 'metric', type: 'nominal', title: null } },
-    resolve: { scale: { y: 'independent' } },
-    spec: {
-      width: 320,
-      height: 240,
-      encoding: {
-        x: { field: 'noise', type: 'quantitative', title: 'label noise p', scale: { domain: [0, 0.8] } },
-        color: { field: 'loss', type: 'nominal', title: 'loss' },
-      },
-      layer: [
-        { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: 'test accuracy (%)', scale: { zero: false } } } },
-        { mark: { type: 'errorbar', ticks: true }, encoding: { y: { field: 'min', type: 'quantitative', title: 'test accuracy (%)' }, y2: { field: 'max' } } },
-      ],
-    },
-    config: { font: 'sans-serif', legend: { labelLimit: 400 } },
-  } as TopLevelSpec;
+  return sections.join('\n');
 }
 
-/** The chart as an SVG string (vega's headless View, no canvas needed). */
-export async function renderChartSvg(result: ExperimentResult): Promise<string> {
-  const view = new vega.View(vega.parse(compile(chartSpec(result)).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
+const begin = (name: string) => `<!-- generated:${name}:begin (npm run experiment:noise -- --profile ${name} --write-docs) -->`;
+const end = (name: string) => `<!-- generated:${name}:end -->`;
 
-/** Number of runs the profile plans. */
-function planned(result: ExperimentResult): number {
-  const { losses, noises, seeds } = result.profile;
-  return losses.length * noises.length * seeds.length;
-}
-
-/** Links from the markdown to the JSON and SVG. */
-export interface ReportLinks {
-  readonly json: string;
-  readonly svg: string;
-}
-
-/** The markdown report: setup, table, chart and (when given) the hand-written reading. */
-export function renderMarkdown(result: ExperimentResult, links: ReportLinks, reading?: string): string {
-  const { profile, dataset } = result;
-  const implementations = [...new Set(result.runs.map((r) => `${r.loss}: ${r.implementation}`))];
-  const selection = result.runs.map((r) => `${r.top1Epoch}/${r.top5Epoch}`);
-  return `# Experiment: cross-entropy against the smooth top-5 SVM under label noise
-
-Generated by \`npm run experiment:noise${profile.name === 'quick' ? ' -- --quick' : ''}\` (profile \`${profile.name}\`,
-TF.js backend \`${result.backend}\`, ${(result.seconds / 60).toFixed(1)} minutes${result.startedAt === 'interrupted run' ? ' of training' : `, started ${result.startedAt}`}).
-Every run is in [${links.json}](${links.json}).${
-    result.runs.length < planned(result)
-      ? `\n\n**Incomplete**: the run was stopped after ${result.runs.length} of the ${planned(result)} planned runs; the table averages the seeds that finished.`
-      : ''
-  }
-
-## Setup
-
-- **Task**: tell a word's language from its spelling. ${dataset.classes} languages in ${dataset.groups.length} coarse groups of five
-  (the paper's CIFAR-100 has 100 classes in 20 groups of five):
-${dataset.groups.map((g) => `  - ${g.name}: ${g.languages.join(', ')}`).join('\n')}
-- **Data**: words from the hunspell dictionaries on npm (\`dictionary-<code>\`, stems of \`index.dic\`, affixes not expanded),
-  NFC, lower case, letters only (one inner apostrophe or hyphen allowed), 2 to 20 characters. Words listed by more than one
-  dictionary are dropped (${dataset.sharedDropped} of ${dataset.candidatesPerClass * dataset.classes} sampled candidates), so every word has one language
-  and no word string is in two splits. Seeded split (seed ${profile.dataset.seed}): ${profile.dataset.trainPerClass} / ${profile.dataset.valPerClass} / ${profile.dataset.testPerClass}
-  words per language for train / validation / test (${dataset.train} / ${dataset.val} / ${dataset.test}).
-- **Noise** (as in the paper): with probability p each training label is replaced by a label drawn uniformly from its
-  group of five (possibly itself, so about 0.8 p of the labels change). Validation and test labels are clean, as in the
-  official code, where the noise wraps only the training set.
-- **Model**: character 1- to ${profile.features.maxN}-grams of the word with boundary marks, hashed into ${profile.features.buckets} buckets,
-  a ${profile.train.model.embeddingSize}-dimensional embedding mean-pooled over the word's n-grams, a ${profile.train.model.hiddenSize}-unit ReLU layer and a
-  linear layer to ${dataset.classes} scores.
-- **Training**: the same for every loss: Adam (learning rate ${profile.train.adam.learningRate}), batch ${profile.train.batchSize}, ${profile.train.epochs} epochs,
-  seeds ${profile.seeds.join(', ')} (each seed fixes the initialisation, the noise draw and the batch order).
-  Losses: ${implementations.join('; ')}.
-- **Checkpoint**: after each epoch the model is evaluated on validation and test; the reported test top-1 is the
-  one at the epoch with the best validation top-1, and the test top-5 the one at the epoch with the best validation
-  top-5 (the official code keeps both checkpoints). Chosen epochs (top-1/top-5) per run: ${selection.join(', ')}.
-
-## Results
-
-Test accuracy (%), mean ± standard deviation over ${result.runs.length < planned(result) ? 'the finished seeds' : `${profile.seeds.length} seed(s)`}:
-
-${renderTable(result)}
-
-![Test accuracy against label noise](${links.svg})
-
-${reading ?? ''}`.trimEnd() + '\n';
+/** Replaces the text between a profile's markers in a page (appending the section if absent). */
+export function spliceSection(page: string, name: string, body: string): string {
+  const [first, last] = [begin(name), end(name)];
+  const from = page.indexOf(first);
+  const to = page.indexOf(last);
+  if (from < 0 || to < from) return `${page.trimEnd()}\n\n${first}\n${body}\n${last}\n`;
+  return `${page.slice(0, from + first.length)}\n${body}\n${page.slice(to)}`;
 }

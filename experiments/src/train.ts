@@ -1,42 +1,43 @@
 /**
- * One training run: a seeded model trained on noisy labels for a fixed number of epochs with
- * Adam, evaluated on the clean validation and test splits after every epoch. The reported test
- * accuracies are those of the epoch chosen on validation (top-1 by validation top-1, top-5 by
- * validation top-5, as the official code keeps a best-top-1 and a best-top-k checkpoint), so
- * test labels never influence the choice.
+ * One training run, the same protocol for every loss (the official code's): SGD with Nesterov
+ * momentum and weight decay, batch size fixed, the learning rate divided by 10 at 50 % and 75 %
+ * of the epochs, training labels noised within groups of five, validation and test clean.
+ * After every epoch it records the training loss and accuracy against the noisy labels the model
+ * is fitting, and the clean validation accuracy; the weights of the epoch with the best validation
+ * top-5 (the first in case of ties) are kept as the run's checkpoint, and the test set is read
+ * once with them and once with the last epoch's weights.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { AdamConfig } from './embedding.js';
-import type { Features } from './features.js';
-import { LANGUAGES } from './languages.js';
-import type { BatchLoss } from './losses.js';
-import { createClassifier, type ModelConfig, type NgramClassifier } from './model.js';
-import { addCoarseNoise } from './noise.js';
+import type { GlyphDataset, Split } from './dataset.js';
+import { GLYPHS, type Grouping } from './glyphs.js';
+import { createLoss, type LossSpec } from './losses.js';
+import { createMlp } from './model.js';
+import { addGroupNoise } from './noise.js';
 import { createRandom, deriveSeed, shuffleInPlace } from './random.js';
+import { learningRateAt, NesterovSgd } from './sgd.js';
 
-/** Featurised words with their clean labels. */
-export interface LabelledFeatures {
-  readonly features: Features;
-  readonly labels: Int32Array;
-}
-
-/** Everything a run trains and evaluates on. */
-export interface PreparedData {
-  readonly train: LabelledFeatures;
-  readonly val: LabelledFeatures;
-  readonly test: LabelledFeatures;
-}
-
-/** Budget and optimiser, the same for every loss. */
+/** Budget, optimiser and model, the same for every loss. */
 export interface TrainConfig {
   readonly epochs: number;
   readonly batchSize: number;
-  readonly evalBatchSize: number;
-  readonly adam: AdamConfig;
-  readonly model: Omit<ModelConfig, 'classes'>;
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly hidden: readonly number[];
 }
 
-/** Top-1 and top-5 accuracy. */
+/** What one run trains on. */
+export interface RunSpec {
+  readonly loss: LossSpec;
+  readonly grouping: Grouping;
+  /** Probability of re-drawing a training label within its group. */
+  readonly noise: number;
+  /** Fraction of the (clean) training pictures used, the same classes in the same proportion. */
+  readonly fraction: number;
+  readonly seed: number;
+}
+
+/** Top-1 and top-5 accuracy, as fractions. */
 export interface Accuracy {
   readonly top1: number;
   readonly top5: number;
@@ -45,123 +46,181 @@ export interface Accuracy {
 /** Metrics after one epoch. */
 export interface EpochMetrics {
   readonly epoch: number;
-  /** Mean training loss against the (noisy) training labels. */
+  readonly learningRate: number;
+  /** Mean training loss against the noisy labels (over the epoch's batches, as the official code logs it). */
   readonly trainLoss: number;
+  /** Training accuracy against the noisy labels, over the epoch's batches. */
+  readonly train: Accuracy;
+  /** Among training pictures whose label the noise changed: how often the top-1 prediction is the noisy label. */
+  readonly memorised: number;
   readonly val: Accuracy;
-  readonly test: Accuracy;
 }
 
 /** The outcome of one run. */
 export interface RunOutcome {
   readonly epochs: EpochMetrics[];
-  /** Epoch (1-based) with the best validation top-1, and the test top-1 there. */
-  readonly top1Epoch: number;
-  /** Epoch (1-based) with the best validation top-5, and the test top-5 there. */
-  readonly top5Epoch: number;
-  readonly test: Accuracy;
-  /** Fraction of training labels the noise actually changed. */
+  /** 1-based epoch with the best validation top-5 (the first of equals): the run's checkpoint. */
+  readonly bestEpoch: number;
+  /** Test accuracy at the checkpoint. */
+  readonly best: Accuracy;
+  /** Test accuracy after the last epoch. */
+  readonly last: Accuracy;
+  /** Fraction of the training labels the noise changed. */
   readonly changedLabels: number;
+  readonly trainCount: number;
+  /** Wall-clock seconds of the run. */
   readonly seconds: number;
+  /** CPU seconds of the process during the run (what sizes a profile on an idle machine). */
+  readonly cpuSeconds: number;
 }
 
-/** Top-1 / top-5 accuracy of `model` on a split (ties count in the true label's favour). */
-export function evaluate(model: NgramClassifier, data: LabelledFeatures, batchSize: number): Accuracy {
-  const { features, labels } = data;
-  const classes = LANGUAGES.length;
+/** Indices of a class-stratified subset: per class, the first `fraction` of a fixed shuffle (nested across fractions). */
+export function subsetIndices(labels: Int32Array, fraction: number, seed: number): Int32Array {
+  if (!(fraction > 0 && fraction <= 1)) throw new RangeError(`fraction must lie in (0, 1], got ${fraction}`);
+  const byClass: number[][] = Array.from({ length: GLYPHS.length }, () => []);
+  labels.forEach((label, i) => byClass[label].push(i));
+  const chosen: number[] = [];
+  byClass.forEach((members, label) => {
+    shuffleInPlace(members, createRandom(deriveSeed(seed, `subset-${label}`)));
+    chosen.push(...members.slice(0, Math.max(1, Math.round(fraction * members.length))));
+  });
+  return Int32Array.from(chosen.sort((a, b) => a - b));
+}
+
+/** Pictures of `indices` (all if absent) as a `[count, pixels]` float tensor in 0..1. */
+function picturesTensor(split: Split, size: number, indices?: Int32Array): tf.Tensor2D {
+  const pixels = size * size;
+  const rows = indices ?? Int32Array.from({ length: split.count }, (_, i) => i);
+  const values = new Float32Array(rows.length * pixels);
+  rows.forEach((row, i) => {
+    for (let j = 0; j < pixels; j++) values[i * pixels + j] = split.pixels[row * pixels + j] / 255;
+  });
+  return tf.tensor2d(values, [rows.length, pixels]);
+}
+
+/** Counts of labels within the top-1 and top-5 scores (ties count in the label's favour). */
+function countTopK(scores: Float32Array, labels: ArrayLike<number>, classes: number): { top1: number; top5: number; argmax: Int32Array } {
   let top1 = 0;
   let top5 = 0;
-  for (let start = 0; start < features.count; start += batchSize) {
-    const examples = Int32Array.from({ length: Math.min(batchSize, features.count - start) }, (_, i) => start + i);
-    const pooled = model.embedding.pool(features.ids, features.weights, features.slots, examples);
-    const scores = tf.tidy(() =>
-      model.scores(tf.tensor2d(pooled, [examples.length, model.embedding.size])).dataSync(),
-    ) as Float32Array;
-    for (let b = 0; b < examples.length; b++) {
-      const label = labels[examples[b]];
-      const own = scores[b * classes + label];
-      let higher = 0;
-      for (let c = 0; c < classes; c++) if (scores[b * classes + c] > own) higher++;
-      if (higher < 1) top1++;
-      if (higher < 5) top5++;
+  const argmax = new Int32Array(labels.length);
+  for (let b = 0; b < labels.length; b++) {
+    const own = scores[b * classes + labels[b]];
+    let higher = 0;
+    let best = 0;
+    for (let c = 0; c < classes; c++) {
+      const s = scores[b * classes + c];
+      if (s > own) higher++;
+      if (s > scores[b * classes + best]) best = c;
     }
+    argmax[b] = best;
+    if (higher < 1) top1++;
+    if (higher < 5) top5++;
   }
-  return { top1: top1 / features.count, top5: top5 / features.count };
+  return { top1, top5, argmax };
 }
 
-/** Index of the first maximum. */
-function argMax(values: readonly number[]): number {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
+/** Clean top-1 / top-5 accuracy of `scoresOf` on a split held as a tensor. */
+export function evaluate(scoresOf: (x: tf.Tensor2D) => tf.Tensor2D, inputs: tf.Tensor2D, labels: Int32Array): Accuracy {
+  const batch = 1024;
+  let top1 = 0;
+  let top5 = 0;
+  for (let start = 0; start < labels.length; start += batch) {
+    const end = Math.min(labels.length, start + batch);
+    const scores = tf.tidy(() => scoresOf(tf.slice(inputs, [start, 0], [end - start, -1])).dataSync() as Float32Array);
+    const counts = countTopK(scores, labels.subarray(start, end), GLYPHS.length);
+    top1 += counts.top1;
+    top5 += counts.top5;
+  }
+  return { top1: top1 / labels.length, top5: top5 / labels.length };
 }
 
-/** Trains one model with `loss` on labels noised with probability `noise`, seeded by `seed`. */
-export async function trainRun(
-  data: PreparedData,
-  loss: BatchLoss,
-  noise: number,
-  seed: number,
-  config: TrainConfig,
-  onStep: () => void = () => {},
-): Promise<RunOutcome> {
+/** Trains and evaluates one run. `onEpoch` sees each epoch's metrics as they come. */
+export function trainRun(data: GlyphDataset, spec: RunSpec, config: TrainConfig, onEpoch: (m: EpochMetrics) => void = () => {}): RunOutcome {
   const started = performance.now();
-  const noisy = addCoarseNoise(data.train.labels, noise, createRandom(deriveSeed(seed, 'noise')));
+  const cpuStarted = process.cpuUsage();
+  const subset = subsetIndices(data.train.labels, spec.fraction, deriveSeed(0x5eed, 'subset'));
+  const clean = Int32Array.from(subset, (i) => data.train.labels[i]);
+  const noisy = addGroupNoise(clean, spec.noise, spec.grouping, createRandom(deriveSeed(spec.seed, `noise-${spec.grouping}`)));
   let changed = 0;
-  noisy.forEach((label, i) => (changed += label === data.train.labels[i] ? 0 : 1));
-  const model = createClassifier({ ...config.model, classes: LANGUAGES.length }, seed, config.adam);
-  const { learningRate, beta1, beta2, epsilon } = config.adam;
-  const optimizer = tf.train.adam(learningRate, beta1, beta2, epsilon);
-  const order = Int32Array.from({ length: data.train.features.count }, (_, i) => i);
-  const shuffle = createRandom(deriveSeed(seed, 'batches'));
-  const { ids, weights, slots } = data.train.features;
-  const size = model.embedding.size;
-  const steps = Math.floor(order.length / config.batchSize);
+  noisy.forEach((label, i) => (changed += label === clean[i] ? 0 : 1));
+  const count = noisy.length;
+  const trainX = picturesTensor(data.train, data.size, subset);
+  const valX = picturesTensor(data.val, data.size);
+  const testX = picturesTensor(data.test, data.size);
+  const model = createMlp({ inputs: data.size * data.size, hidden: config.hidden, classes: GLYPHS.length }, spec.seed);
+  const optimizer = new NesterovSgd(model.variables, { momentum: config.momentum, weightDecay: config.weightDecay });
+  const loss = createLoss(spec.loss);
+  const order = Int32Array.from({ length: count }, (_, i) => i);
+  const shuffle = createRandom(deriveSeed(spec.seed, 'batches'));
+  const steps = Math.ceil(count / config.batchSize);
   const epochs: EpochMetrics[] = [];
+  let checkpoint: tf.Tensor[] = [];
+  let bestEpoch = 0;
+  let best: Accuracy;
+  let last: Accuracy;
   try {
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      const lr = learningRateAt(epoch, config.epochs, config.learningRate);
       shuffleInPlace(order, shuffle);
       let lossSum = 0;
+      let top1 = 0;
+      let top5 = 0;
+      let memorised = 0;
       for (let step = 0; step < steps; step++) {
-        const examples = order.subarray(step * config.batchSize, (step + 1) * config.batchSize);
-        const pooledValues = model.embedding.pool(ids, weights, slots, examples);
-        const [value, dPooled] = tf.tidy(() => {
-          const pooled = tf.tensor2d(pooledValues, [examples.length, size]);
-          const labels = tf.tensor1d(Int32Array.from(examples, (i) => noisy[i]), 'int32');
-          // Gradients with respect to the pooled embeddings (for the table) and the dense layers.
-          const lossAndGrads = tf.valueAndGrads((pooled: tf.Tensor, ...dense: tf.Tensor[]) =>
-            loss(labels, model.scores(pooled as tf.Tensor2D, dense)),
-          );
-          const { value, grads } = lossAndGrads([pooled, ...model.dense]);
-          optimizer.applyGradients(model.dense.map((variable, i) => ({ name: variable.name, tensor: grads[i + 1] })));
-          return [value.dataSync()[0], grads[0].dataSync() as Float32Array] as const;
+        const rows = order.subarray(step * config.batchSize, Math.min(count, (step + 1) * config.batchSize));
+        const batchLabels = Int32Array.from(rows, (i) => noisy[i]);
+        const [value, scores] = tf.tidy(() => {
+          const x = tf.gather(trainX, tf.tensor1d(rows, 'int32')) as tf.Tensor2D;
+          const y = tf.tensor1d(batchLabels, 'int32');
+          let scoresTensor: tf.Tensor2D | undefined;
+          const { value, grads } = tf.variableGrads(() => {
+            // Kept out of the gradient's scope to read the training accuracy after the step.
+            scoresTensor = tf.keep(model.scores(x));
+            return loss(y, scoresTensor);
+          }, model.variables);
+          optimizer.step(model.variables.map((v) => grads[v.name]), lr);
+          const scoreValues = scoresTensor!.dataSync() as Float32Array;
+          scoresTensor!.dispose();
+          return [value.dataSync()[0], scoreValues] as const;
         });
         if (!Number.isFinite(value)) throw new Error(`non-finite training loss ${value} (epoch ${epoch}, step ${step})`);
-        lossSum += value;
-        model.embedding.accumulate(ids, weights, slots, examples, dPooled);
-        model.embedding.applyAdam();
-        onStep();
-        // Let timers (the progress bar) run now and then.
-        if (step % 8 === 7) await new Promise((resolve) => setImmediate(resolve));
+        lossSum += value * rows.length;
+        const counts = countTopK(scores, batchLabels, GLYPHS.length);
+        top1 += counts.top1;
+        top5 += counts.top5;
+        rows.forEach((row, b) => (memorised += noisy[row] !== clean[row] && counts.argmax[b] === noisy[row] ? 1 : 0));
       }
-      epochs.push({
+      const metrics: EpochMetrics = {
         epoch,
-        trainLoss: lossSum / steps,
-        val: evaluate(model, data.val, config.evalBatchSize),
-        test: evaluate(model, data.test, config.evalBatchSize),
-      });
+        learningRate: lr,
+        trainLoss: lossSum / count,
+        train: { top1: top1 / count, top5: top5 / count },
+        memorised: changed === 0 ? 0 : memorised / changed,
+        val: evaluate((x) => model.scores(x), valX, data.val.labels),
+      };
+      epochs.push(metrics);
+      if (bestEpoch === 0 || metrics.val.top5 > epochs[bestEpoch - 1].val.top5) {
+        tf.dispose(checkpoint);
+        checkpoint = model.variables.map((v) => tf.clone(v));
+        bestEpoch = epoch;
+      }
+      onEpoch(metrics);
     }
+    best = evaluate((x) => model.scores(x, checkpoint), testX, data.test.labels);
+    last = evaluate((x) => model.scores(x), testX, data.test.labels);
   } finally {
     model.dispose();
     optimizer.dispose();
+    tf.dispose([trainX, valX, testX, ...checkpoint]);
   }
-  const top1Index = argMax(epochs.map((e) => e.val.top1));
-  const top5Index = argMax(epochs.map((e) => e.val.top5));
   return {
     epochs,
-    top1Epoch: top1Index + 1,
-    top5Epoch: top5Index + 1,
-    test: { top1: epochs[top1Index].test.top1, top5: epochs[top5Index].test.top5 },
-    changedLabels: changed / noisy.length,
+    bestEpoch,
+    best,
+    last,
+    changedLabels: changed / count,
+    trainCount: count,
     seconds: (performance.now() - started) / 1000,
+    cpuSeconds: ((cpu) => (cpu.user + cpu.system) / 1e6)(process.cpuUsage(cpuStarted)),
   };
 }

@@ -1,43 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { GROUP_OF_LABEL, LANGUAGES, LANGUAGE_GROUPS } from '../src/languages.js';
-import { addCoarseNoise } from '../src/noise.js';
+import { groupMembers } from '../src/glyphs.js';
+import { addGroupNoise } from '../src/noise.js';
 import { createRandom } from '../src/random.js';
 
-const labels = Int32Array.from({ length: 20000 }, (_, i) => i % LANGUAGES.length);
+const labels = Int32Array.from({ length: 20000 }, (_, i) => (i * 37) % 100);
 
-describe('the classes', () => {
-  it('are at least 40 languages in groups of five, each language once', () => {
-    expect(LANGUAGES.length).toBeGreaterThanOrEqual(40);
-    expect(LANGUAGE_GROUPS.every((g) => g.codes.length === 5)).toBe(true);
-    expect(new Set(LANGUAGES.map((l) => l.code)).size).toBe(LANGUAGES.length);
-  });
-});
-
-describe('coarse-group label noise', () => {
-  it('leaves labels alone at p = 0', () => {
-    expect(addCoarseNoise(labels, 0, createRandom(1))).toEqual(labels);
-  });
-
-  it('only ever moves a label within its group', () => {
-    const noisy = addCoarseNoise(labels, 1, createRandom(2));
-    noisy.forEach((label, i) => expect(GROUP_OF_LABEL[label]).toBe(GROUP_OF_LABEL[labels[i]]));
-  });
-
-  it('changes about p * 4/5 of the labels (the draw may return the true label)', () => {
-    for (const p of [0.2, 0.6]) {
-      const noisy = addCoarseNoise(labels, p, createRandom(3));
-      const changed = noisy.filter((label, i) => label !== labels[i]).length / labels.length;
-      expect(changed).toBeCloseTo(0.8 * p, 1);
-    }
-  });
-
-  it('is reproducible from the seed and does not modify the clean labels', () => {
+describe('addGroupNoise', () => {
+  it('leaves labels untouched at p = 0 and does not modify its input', () => {
     const copy = labels.slice();
-    expect(addCoarseNoise(labels, 0.4, createRandom(9))).toEqual(addCoarseNoise(labels, 0.4, createRandom(9)));
+    expect(addGroupNoise(labels, 0, 'blocks', createRandom(1))).toEqual(labels);
     expect(labels).toEqual(copy);
   });
 
-  it('rejects a probability outside [0, 1]', () => {
-    expect(() => addCoarseNoise(labels, 1.5, createRandom(1))).toThrow(RangeError);
+  it('keeps every label in its group of five (blocks: same label - label % 5)', () => {
+    const noisy = addGroupNoise(labels, 1, 'blocks', createRandom(2));
+    noisy.forEach((label, i) => expect(label - (label % 5)).toBe(labels[i] - (labels[i] % 5)));
+    const families = groupMembers('families');
+    addGroupNoise(labels, 1, 'families', createRandom(3)).forEach((label, i) => expect(families[labels[i]]).toContain(label));
+  });
+
+  it('changes a label with probability 0.8 p, to each other group member alike', () => {
+    for (const p of [0.2, 0.6, 1]) {
+      const noisy = addGroupNoise(labels, p, 'blocks', createRandom(4));
+      const changed = noisy.filter((label, i) => label !== labels[i]).length / labels.length;
+      // Binomial sd at n = 20000 is under 0.0036: 5 sd either side.
+      expect(Math.abs(changed - 0.8 * p)).toBeLessThan(0.018);
+    }
+    const noisy = addGroupNoise(labels, 1, 'blocks', createRandom(5));
+    const offsets = [0, 0, 0, 0, 0];
+    noisy.forEach((label) => offsets[label % 5]++);
+    for (const count of offsets) expect(Math.abs(count / labels.length - 0.2)).toBeLessThan(0.02);
+  });
+
+  it('rejects p outside [0, 1]', () => {
+    expect(() => addGroupNoise(labels, 1.5, 'blocks', createRandom(1))).toThrow(RangeError);
+    expect(() => addGroupNoise(labels, Number.NaN, 'blocks', createRandom(1))).toThrow(RangeError);
   });
 });

@@ -7,5 +7,5 @@ import('../dist/main.js').catch((error) => {
   } else {
     process.stderr.write(`topk: ${error && error.stack ? error.stack : error}\n`);
   }
-  process.exit(1);
+  process.exitCode = 1;
 });

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { validateLogEspRequest, validateLossRequest } from '@topk/core';
-import type { BackwardScheme, LossMode, LossRequest, Precision, TopKBackend } from '@topk/core';
+import type { BackwardScheme, LossMode, LossRequest, TopKBackend } from '@topk/core';
 import { CliArgumentError, ExitCode, isBackendUnavailableError, isTopKArgumentError } from './errors.js';
 import { BACKEND_NAMES, createBackend, listBackends, oneLine } from './registry.js';
 import { parseJsonObject, parseMatrix, parseNumbers, readInput } from './input.js';
@@ -28,13 +28,21 @@ const OPTION_OF_ARGUMENT: Record<string, string> = {
   K: '--K',
 };
 
-/** Parses a number option without rounding; the backend validates the value (so 2.5 reaches k). */
+/**
+ * Parses a number option strictly and without rounding: decimal or exponent notation only
+ * (`2`, `-0.5`, `.5`, `1e-3`), plus the words `NaN`, `Infinity` and `-Infinity` so that the
+ * library's validation can name the limit they break. Hexadecimal, surrounding spaces, trailing
+ * text and the empty string, which `Number()` would take, are errors. The backend validates
+ * the value, so `--k 2.5` reaches k and is rejected there.
+ */
 function parseNumber(value: string): number {
-  const trimmed = value.trim();
-  const v = Number(trimmed);
-  if (trimmed === '' || (Number.isNaN(v) && trimmed !== 'NaN')) throw new InvalidArgumentError('must be a number.');
-  return v;
+  if (!STRICT_NUMBER.test(value)) {
+    throw new InvalidArgumentError('It must be a number in decimal or exponent notation (e.g. 2, 0.5, 1e-3).');
+  }
+  return Number(value);
 }
+
+const STRICT_NUMBER = /^(?:[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|NaN|[+-]?Infinity)$/;
 
 const INPUT_HELP = `
 Input (JSON, from --input FILE or stdin):
@@ -59,11 +67,6 @@ Exit codes: 0 ok, 2 invalid argument or input, 3 backend unavailable here, 1 int
 
 function backendOption(): Option {
   return new Option('--backend <name>', `backend: ${BACKEND_NAMES.join(', ')}`).default('core');
-}
-
-/** The values in the array type of a precision: a float32 backend computes on float32-rounded inputs. */
-function inPrecision(values: Float64Array, precision: Precision): Float32Array | Float64Array {
-  return precision === 'float32' ? Float32Array.from(values) : values;
 }
 
 /** Makes the backend, runs `body`, and disposes the backend whatever happens. */
@@ -125,7 +128,9 @@ Exit codes: 0 ok, 2 invalid argument or input, 3 backend unavailable here, 1 int
       // Core's validation first: bad input fails before a backend (and its log noise) loads.
       validateLossRequest(request);
       await withBackend(opts.backend, async (backend) => {
-        const result = await backend.loss({ ...request, scores: inPrecision(values, backend.precision) });
+        // Every backend gets the scores in float64, as written: a float32 backend rounds them
+        // itself and rejects what float32 cannot hold with an error naming the value given.
+        const result = await backend.loss(request);
         const out: Record<string, unknown> = { backend: backend.name, precision: backend.precision, losses: toList(result.losses, 'losses') };
         if (opts.grad) out.grad = toRows(result.grad!, shape[0], shape[1], 'grad');
         io.stdout(`${JSON.stringify(out)}\n`);
@@ -144,7 +149,7 @@ Exit codes: 0 ok, 2 invalid argument or input, 3 backend unavailable here, 1 int
       const { values, shape } = parseMatrix(input, 'x');
       validateLogEspRequest({ x: values, shape, K: opts.K });
       await withBackend(opts.backend, async (backend) => {
-        const result = await backend.logEsp({ x: inPrecision(values, backend.precision), shape, K: opts.K });
+        const result = await backend.logEsp({ x: values, shape, K: opts.K });
         const out = { backend: backend.name, precision: backend.precision, log_esp: toRows(result, shape[0], opts.K + 1, 'log_esp', true) };
         io.stdout(`${JSON.stringify(out)}\n`);
       });

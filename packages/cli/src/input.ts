@@ -4,23 +4,63 @@
  * k, tau, ...) is left to the backend's own validation, so that the CLI rejects exactly what
  * the library rejects.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { CliArgumentError } from './errors.js';
 
-/** Reads the input: the file of `--input`, else all of stdin. */
+/**
+ * The largest input the CLI reads, in bytes (256 MiB). JSON of that size already parses into
+ * arrays of tens of millions of numbers; beyond it, reading stops at the limit instead of
+ * buffering everything, and the command fails with exit 2.
+ */
+export const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+/** The limit as the error message states it. */
+const LIMIT_TEXT = `${MAX_INPUT_BYTES / (1024 * 1024)} MiB (${MAX_INPUT_BYTES} bytes)`;
+
+/**
+ * Reads the input as text: the file of `--input`, else stdin until it ends. Input longer than
+ * {@link MAX_INPUT_BYTES} is an error; a leading UTF-8 byte order mark is dropped.
+ */
 export async function readInput(file: string | undefined, stdin: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
-  if (file !== undefined) {
-    try {
-      return await readFile(file, 'utf8');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      throw new CliArgumentError('--input', `cannot read ${JSON.stringify(file)} (${code})`);
-    }
+  return withoutByteOrderMark(file !== undefined ? await readInputFile(file) : await readStdin(stdin));
+}
+
+async function readInputFile(file: string): Promise<string> {
+  try {
+    const size = (await stat(file)).size;
+    if (size > MAX_INPUT_BYTES) throw tooLarge(`--input ${JSON.stringify(file)} has ${size} bytes`, '--input');
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if (error instanceof CliArgumentError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new CliArgumentError('--input', `cannot read ${JSON.stringify(file)} (${code})`);
   }
+}
+
+async function readStdin(stdin: NodeJS.ReadableStream & { isTTY?: boolean }): Promise<string> {
   if (stdin.isTTY) throw new CliArgumentError('input', 'no input: pass --input FILE or pipe JSON on stdin');
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  let bytes = 0;
+  for await (const chunk of stdin) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    bytes += buffer.length;
+    if (bytes > MAX_INPUT_BYTES) {
+      // Stop reading here: the rest of the stream is never buffered.
+      (stdin as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw tooLarge(`stdin has more than ${MAX_INPUT_BYTES} bytes`, 'input');
+    }
+    chunks.push(buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(what: string, argument: string): CliArgumentError {
+  return new CliArgumentError(argument, `too large: ${what}; the limit is ${LIMIT_TEXT} (split the batch into several runs)`);
+}
+
+/** Drops a leading UTF-8 byte order mark (U+FEFF), which some editors write and JSON.parse rejects. */
+function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** Parses JSON into an object, naming the input on failure. */

@@ -1,28 +1,64 @@
 /**
  * The backends the CLI knows by name. `core` is built in; the tfjs and gpu.js families are
- * loaded lazily (`await import('@topk/tfjs')`, `'@topk/gpujs'`) and made by their factories
+ * optional packages, loaded only when asked for (`await import('@topk/tfjs')`, `'@topk/gpujs'`),
+ * so that `@topk/cli` itself needs nothing but `@topk/core`. They are made by their factories
  * `createTfjsBackend(variant)` / `createGpujsBackend(variant)`, where the variant is the part
  * after the colon ('' for the family's best available).
  */
 import { BackendUnavailableError, CoreBackend, type TopKBackend } from '@topk/core';
 import { CliArgumentError, isBackendUnavailableError, isTopKArgumentError } from './errors.js';
 
-/** A backend family: the package that provides it and its factory's export name. */
+/** A backend family: the package that provides it, its factory's export name, and its variants. */
 interface Family {
   readonly module: string;
   readonly factory: string;
-  readonly variants: readonly string[];
+  /** Each variant (after the colon; '' for the family's best available) and the npm packages it needs. */
+  readonly variants: Readonly<Record<string, readonly string[]>>;
 }
 
+const TFJS_CORE = '@tensorflow/tfjs-core';
+const WEBGPU_NODE = ['@topk/webgpu-node', 'webgpu'];
+
 const FAMILIES: Readonly<Record<string, Family>> = {
-  tfjs: { module: '@topk/tfjs', factory: 'createTfjsBackend', variants: ['cpu', 'wasm', 'webgpu', 'node', 'node-gpu'] },
-  gpujs: { module: '@topk/gpujs', factory: 'createGpujsBackend', variants: ['cpu', 'webasm', 'webgpu', 'headlessgl'] },
+  tfjs: {
+    module: '@topk/tfjs',
+    factory: 'createTfjsBackend',
+    variants: {
+      '': [TFJS_CORE, '@tensorflow/tfjs-backend-wasm'],
+      cpu: [TFJS_CORE, '@tensorflow/tfjs-backend-cpu'],
+      wasm: [TFJS_CORE, '@tensorflow/tfjs-backend-wasm'],
+      webgpu: [TFJS_CORE, '@tensorflow/tfjs-backend-webgpu', ...WEBGPU_NODE],
+      node: ['@tensorflow/tfjs-node'],
+      'node-gpu': ['@tensorflow/tfjs-node-gpu'],
+    },
+  },
+  gpujs: {
+    module: '@topk/gpujs',
+    factory: 'createGpujsBackend',
+    variants: {
+      '': ['gpu.js'],
+      cpu: ['gpu.js'],
+      webasm: ['gpu.js'],
+      webgpu: ['gpu.js', ...WEBGPU_NODE],
+      headlessgl: ['gpu.js', 'gl'],
+    },
+  },
 };
+
+/**
+ * The command that installs what a backend needs next to the CLI, e.g.
+ * `npm install @topk/tfjs @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm` for `tfjs:wasm`.
+ */
+export function installCommand(name: string): string {
+  const [familyName, variant = ''] = name.split(':');
+  const family = FAMILIES[familyName];
+  return `npm install ${[family.module, ...family.variants[variant]].join(' ')}`;
+}
 
 /** Every backend name the CLI accepts, `core` first. */
 export const BACKEND_NAMES: readonly string[] = [
   'core',
-  ...Object.entries(FAMILIES).flatMap(([family, { variants }]) => [family, ...variants.map((v) => `${family}:${v}`)]),
+  ...Object.entries(FAMILIES).flatMap(([family, { variants }]) => Object.keys(variants).map((v) => (v === '' ? family : `${family}:${v}`))),
 ];
 
 /** A factory as the tfjs and gpujs packages export it. */
@@ -49,7 +85,7 @@ export async function createBackend(name: string): Promise<TopKBackend> {
     }
     factory = loaded[family.factory] as BackendFactory;
   } catch (error) {
-    throw new BackendUnavailableError(name, `cannot load ${family.module}: ${oneLine(error)}`);
+    throw new BackendUnavailableError(name, `cannot load ${family.module} (${oneLine(error)}); install it with \`${installCommand(name)}\``);
   }
   try {
     return await factory(variant);

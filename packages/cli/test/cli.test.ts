@@ -3,11 +3,11 @@
  * test vectors, stdin and --input, the gradient's shape, -Infinity as null, every kind of bad
  * input (exit 2, one line on stderr naming the argument), unavailable backends (exit 3), help.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRepoRoot, loadExactVectors, maxAbsDiff, maxRelativeError, type ExactLossCase } from '@topk/conformance';
 import { CoreBackend } from '@topk/core';
 import { buildCli, json, packageDir, topk } from './run.js';
@@ -38,6 +38,10 @@ function lossArgs(c: ExactLossCase): string[] {
 beforeAll(() => {
   buildCli();
 }, 120_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe.concurrent('topk loss', () => {
   // A spread of the exact cases: small and large n, tiny and huge tau and scales, ties.

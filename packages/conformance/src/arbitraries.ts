@@ -2,6 +2,12 @@
  * fast-check generators of valid inputs: batches of scores over the whole range the backends
  * must handle (score scales 1e-4..1e4, tau 1e-3..1e3, ties, every k in 1..n-1, alpha 0..2),
  * log-ESP inputs, and batches on a power-of-two grid whose constant shifts are exact in float32.
+ *
+ * Every generator samples what it says: uniform quantities are integers on a grid of 2^30 steps
+ * mapped onto the interval (fc.double would crowd them near 0, where most doubles are), and
+ * log-uniform quantities draw their base-10 exponent that way; all without fast-check's bias
+ * towards small and boundary values, so the measured distributions (test/distributions.test.ts)
+ * are the documented ones.
  */
 import fc from 'fast-check';
 import { type Reduction, paperSeriesTerms } from '@topk/core';
@@ -65,15 +71,26 @@ export interface BatchConstraints {
   ties?: boolean;
 }
 
+/** Steps of the grid that uniform numbers are drawn on. */
+const GRID_STEPS = 2 ** 30;
+
+/** A number uniform in [min, max] (on a grid of 2^30 + 1 points, both ends included). */
+export function arbitraryUniform(min: number, max: number): fc.Arbitrary<number> {
+  if (min === max) return fc.constant(min);
+  return fc.noBias(fc.integer({ min: 0, max: GRID_STEPS })).map((i) => Math.min(max, Math.max(min, min + ((max - min) * i) / GRID_STEPS)));
+}
+
+/** An integer uniform in [min, max]. */
+export function arbitraryUniformInteger(min: number, max: number): fc.Arbitrary<number> {
+  return fc.noBias(fc.integer({ min, max }));
+}
+
 /** A number whose base-10 logarithm is uniform in [log10 min, log10 max]. */
 export function arbitraryLogUniform(min: number, max: number): fc.Arbitrary<number> {
   const lo = Math.log10(min);
   const hi = Math.log10(max);
   if (lo === hi) return fc.constant(min);
-  return fc.oneof(
-    fc.constantFrom(min, max),
-    fc.double({ min: lo, max: hi, noNaN: true }).map((e) => Math.min(max, Math.max(min, 10 ** e))),
-  );
+  return arbitraryUniform(lo, hi).map((e) => Math.min(max, Math.max(min, 10 ** e)));
 }
 
 /** Tau from 1e-3 to 1e3 by default, log-uniform. */
@@ -81,14 +98,29 @@ export function arbitraryTau(min = 1e-3, max = 1e3): fc.Arbitrary<number> {
   return arbitraryLogUniform(min, max);
 }
 
-/** Alpha in [0, max], with the common values 0 and 1 drawn often. */
+/** Alpha in [0, max]: 0 a quarter of the time, 1 a quarter (when <= max), else uniform. */
 export function arbitraryAlpha(max = 2): fc.Arbitrary<number> {
+  if (max === 0) return fc.constant(0);
   const common = [0, 1].filter((a) => a <= max);
-  return fc.oneof(fc.constantFrom(...common), fc.double({ min: 0, max, noNaN: true }));
+  return fc.noBias(fc.oneof({ arbitrary: fc.constantFrom(...common), weight: common.length }, { arbitrary: arbitraryUniform(0, max), weight: 2 }));
 }
 
-/** Tie makers: rows are rounded to multiples of 1/q (q = 0.1 makes most entries equal); 0 = no ties. */
-const TIE_QUANTA = [0, 0, 0.1, 1, 4] as const;
+/**
+ * A sample or class weight: 0 (1 in 20), the smallest subnormal 5e-324 (1 in 20), else
+ * log-uniform in [1e-3, 1e3].
+ */
+export function arbitraryWeight(): fc.Arbitrary<number> {
+  return fc.noBias(
+    fc.oneof(
+      { arbitrary: fc.constant(0), weight: 1 },
+      { arbitrary: fc.constant(Number.MIN_VALUE), weight: 1 },
+      { arbitrary: arbitraryLogUniform(1e-3, 1e3), weight: 18 },
+    ),
+  );
+}
+
+/** Tie makers, each drawn a fifth of the time: rows are rounded to multiples of 1/q (q = 0.1 makes most entries equal); 0 = no ties. */
+export const TIE_QUANTA = [0, 0, 0.1, 1, 4] as const;
 
 function quantise(v: number, q: number): number {
   return q === 0 ? v : Math.round(v * q) / q;
@@ -118,20 +150,20 @@ export function arbitraryBatch(constraints: BatchConstraints = {}): fc.Arbitrary
     maxK = (n: number) => n - 1,
     ties = true,
   } = constraints;
-  return fc
+  return fc.noBias(fc
     .record({
-      n: fc.integer({ min: minN, max: maxN }),
-      batch: fc.integer({ min: 1, max: maxBatch }),
+      n: arbitraryUniformInteger(minN, maxN),
+      batch: arbitraryUniformInteger(1, maxBatch),
       tau: arbitraryTau(minTau, maxTau),
       alpha: arbitraryAlpha(maxAlpha),
       scale: arbitraryLogUniform(minScale, maxScale),
-      quantum: ties ? fc.constantFrom(...TIE_QUANTA) : fc.constant(0),
+      quantum: ties ? fc.noBias(fc.constantFrom(...TIE_QUANTA)) : fc.constant(0),
     })
     .chain(({ n, batch, tau, alpha, scale, quantum }) =>
       fc.record({
-        k: fc.integer({ min: 1, max: Math.max(1, maxK(n)) }),
-        raw: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: batch * n, maxLength: batch * n }),
-        labels: fc.array(fc.integer({ min: 0, max: n - 1 }), { minLength: batch, maxLength: batch }),
+        k: arbitraryUniformInteger(1, Math.max(1, maxK(n))),
+        raw: fc.array(arbitraryUniform(-3, 3), { minLength: batch * n, maxLength: batch * n }),
+        labels: fc.array(arbitraryUniformInteger(0, n - 1), { minLength: batch, maxLength: batch }),
       }).map(({ k, raw, labels }) => ({
         batch,
         n,
@@ -141,16 +173,20 @@ export function arbitraryBatch(constraints: BatchConstraints = {}): fc.Arbitrary
         scores: raw.map((v) => quantise(v, quantum) * scale + 0), // + 0 turns -0 into 0
         labels,
       })),
-    );
+    ));
 }
 
-/** {@link arbitraryBatch} with a reduction and, sometimes, sample and class weights in [0, 3]. */
+/**
+ * {@link arbitraryBatch} with a reduction (none, mean, sum, a third each) and, each half of the
+ * time, sample and class weights ({@link arbitraryWeight}).
+ */
 export function arbitraryWeightedBatch(constraints: BatchConstraints = {}): fc.Arbitrary<WeightedLossCase> {
+  const weights = (length: number) => fc.noBias(fc.option(fc.array(arbitraryWeight(), { minLength: length, maxLength: length }), { nil: undefined, freq: 2 }));
   return arbitraryBatch(constraints).chain((c) =>
     fc.record({
-      reduction: fc.constantFrom<Reduction>('none', 'mean', 'sum'),
-      sampleWeights: fc.option(fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { minLength: c.batch, maxLength: c.batch }), { nil: undefined }),
-      classWeights: fc.option(fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { minLength: c.n, maxLength: c.n }), { nil: undefined }),
+      reduction: fc.noBias(fc.constantFrom<Reduction>('none', 'mean', 'sum')),
+      sampleWeights: weights(c.batch),
+      classWeights: weights(c.n),
     }).map((w) => {
       const out: WeightedLossCase = { ...c, reduction: w.reduction };
       if (w.sampleWeights !== undefined) out.sampleWeights = w.sampleWeights;
@@ -173,21 +209,21 @@ export function arbitraryGridBatch(
 ): fc.Arbitrary<LossCase & { shift: number }> {
   const { minN = 2, maxN = 60, maxBatch = 4, minTau = 1e-3, maxTau = 1e3, maxAlpha = 2, maxK = (n: number) => n - 1 } = constraints;
   const limit = 3 * 2 ** GRID_BITS;
-  return fc
+  return fc.noBias(fc
     .record({
-      n: fc.integer({ min: minN, max: maxN }),
-      batch: fc.integer({ min: 1, max: maxBatch }),
+      n: arbitraryUniformInteger(minN, maxN),
+      batch: arbitraryUniformInteger(1, maxBatch),
       tau: arbitraryTau(minTau, maxTau),
       alpha: arbitraryAlpha(maxAlpha),
-      exponent: fc.integer({ min: -13, max: 13 }),
+      exponent: arbitraryUniformInteger(-13, 13),
       coarse: fc.boolean(), // coarse grids make ties
-      shift: fc.integer({ min: -(2 ** 22), max: 2 ** 22 }),
+      shift: arbitraryUniformInteger(-(2 ** 22), 2 ** 22),
     })
     .chain(({ n, batch, tau, alpha, exponent, coarse, shift }) =>
       fc.record({
-        k: fc.integer({ min: 1, max: Math.max(1, maxK(n)) }),
-        raw: fc.array(fc.integer({ min: -limit, max: limit }), { minLength: batch * n, maxLength: batch * n }),
-        labels: fc.array(fc.integer({ min: 0, max: n - 1 }), { minLength: batch, maxLength: batch }),
+        k: arbitraryUniformInteger(1, Math.max(1, maxK(n))),
+        raw: fc.array(arbitraryUniformInteger(-limit, limit), { minLength: batch * n, maxLength: batch * n }),
+        labels: fc.array(arbitraryUniformInteger(0, n - 1), { minLength: batch, maxLength: batch }),
       }).map(({ k, raw, labels }) => {
         const unit = 2 ** (exponent - GRID_BITS);
         const step = coarse ? 2 ** GRID_BITS : 1;
@@ -202,7 +238,7 @@ export function arbitraryGridBatch(
           shift: shift * unit,
         };
       }),
-    );
+    ));
 }
 
 /** Ranges of {@link arbitraryLogEspCase}. */
@@ -220,19 +256,19 @@ export interface LogEspConstraints {
 /** Log-ESP inputs: rows of x (with ties sometimes) and a degree K in 0..n. */
 export function arbitraryLogEspCase(constraints: LogEspConstraints = {}): fc.Arbitrary<LogEspCase> {
   const { maxN = 60, maxRows = 3, minScale = 1e-4, maxScale = 1e4 } = constraints;
-  return fc
+  return fc.noBias(fc
     .record({
-      n: fc.integer({ min: 1, max: maxN }),
-      rows: fc.integer({ min: 1, max: maxRows }),
+      n: arbitraryUniformInteger(1, maxN),
+      rows: arbitraryUniformInteger(1, maxRows),
       scale: arbitraryLogUniform(minScale, maxScale),
       quantum: fc.constantFrom(...TIE_QUANTA),
     })
     .chain(({ n, rows, scale, quantum }) =>
       fc.record({
-        K: fc.integer({ min: 0, max: n }),
-        raw: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: rows * n, maxLength: rows * n }),
+        K: arbitraryUniformInteger(0, n),
+        raw: fc.array(arbitraryUniform(-3, 3), { minLength: rows * n, maxLength: rows * n }),
       }).map(({ K, raw }) => ({ rows, n, K, x: raw.map((v) => quantise(v, quantum) * scale + 0) })),
-    );
+    ));
 }
 
 /** A permutation of 0..n-1. */

@@ -1,19 +1,22 @@
 /**
- * `describeConformance`: the vitest suite that holds a backend to the float64 reference, to the
- * mathematical invariants of MATH.md and to the bad-input list. Each property runs `numRuns`
+ * `describeConformance`: the vitest suite that holds a backend to the kit's high-precision oracle
+ * (float64 backends) or to the float64 reference (float32 backends), to the mathematical
+ * invariants of the loss, to extreme inputs and to the bad-input list. Each property runs `numRuns`
  * fast-check cases; a failure prints the shrunk counterexample and the seed to replay it.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import fc from 'fast-check';
-import { type LogEspRequest, type LossRequest, type LossResult, type Precision, type TopKBackend, CoreBackend, TopKArgumentError, crossEntropyLoss, logBinomial, usesHardLoss } from '@topk/core';
+import { type LogEspRequest, type LossMode, type LossRequest, type LossResult, type Precision, type TopKBackend, CoreBackend, TopKArgumentError, crossEntropyLoss, logBinomial, usesHardLoss } from '@topk/core';
 import {
   arbitraryBatch,
   arbitraryGridBatch,
   arbitraryLogEspCase,
   arbitraryPermutation,
+  arbitraryUniform,
   arbitraryWeightedBatch,
   maxPaperK,
   type LossCase,
+  type WeightedLossCase,
 } from './arbitraries.js';
 import {
   assertAbsClose,
@@ -27,8 +30,11 @@ import {
   type Tolerances,
 } from './compare.js';
 import { bruteForceSmoothLoss, checkHardSubgradient, kthLargestWithout } from './oracles.js';
-import { checkLossAgreement, prepareLossCase, runLoss } from './requests.js';
+import { checkLossAgreement, checkResultShape, gradientRowFactors, prepareLossCase, runLoss, type PreparedLossCase } from './requests.js';
 import { badInputs } from './badInputs.js';
+import { checkAgainstOracle } from './oracleAgreement.js';
+import { ORACLE_MAX_N, oracleHardRow, oracleLogEsp, oracleUsesHardLoss, toDouble } from './highPrecision.js';
+import { EXTREME_EXAMPLES, arbitraryExtremeCase } from './extremeCases.js';
 
 /** Options of {@link describeConformance}. */
 export interface ConformanceOptions {
@@ -81,15 +87,18 @@ function row(values: ArrayLike<number>, i: number, n: number): number[] {
 }
 
 /**
- * Registers the conformance suite of a backend: agreement with the float64 reference (loss in
- * every mode, gradient, reductions, weights, log-ESP, the paper's backward), the invariants
- * (brute force, gradient bounds and zero row sums, inclusion probabilities, shift invariance,
- * permutation equivariance, cross-entropy at k = 1, the bounds around the hard loss, the limit
- * tau -> 0, finite differences, no NaN) and rejection of every bad input.
+ * Registers the conformance suite of a backend: agreement (loss in every mode, gradient,
+ * reductions, weights, log-ESP, the paper's backward), the invariants (brute force, gradient
+ * bounds and zero row sums, inclusion probabilities, shift invariance, permutation
+ * equivariance, cross-entropy at k = 1, the bounds around the hard loss, the limit tau -> 0,
+ * finite differences, monotonicity in alpha, no NaN), extreme inputs (exact, or a
+ * TopKArgumentError naming an argument drawn beyond the moderate ranges) and rejection of every
+ * bad input.
  *
- * Float32 backends get their inputs rounded with `Math.fround` (scores, tau, alpha, weights) and are
- * compared to the reference on the same rounded numbers, to 1e-5; float64 backends to 1e-10
- * (losses, log-ESP) and 1e-9 (gradients). Checks that compare the backend with itself (shift,
+ * Float64 backends are compared with the high-precision oracle for n <= 10, to 1e-10 (losses,
+ * log-ESP) and 1e-9 (gradients), and held to the invariants above that. Float32 backends get
+ * their inputs rounded with `Math.fround` (scores, tau, alpha, weights) and are compared to the
+ * float64 reference on the same rounded numbers, to 1e-5. Checks that compare the backend with itself (shift,
  * permutation) allow twice that, since both sides carry the backend's error.
  */
 export function describeConformance(options: ConformanceOptions): void {
@@ -114,7 +123,7 @@ export function describeConformance(options: ConformanceOptions): void {
     }, timeout);
 
     /** One fast-check property as one test; `make` runs after the backend exists. */
-    const property = <T>(title: string, make: () => [fc.Arbitrary<T>, (value: T) => Promise<void>], runs = numRuns) => {
+    const property = <T>(title: string, make: () => [fc.Arbitrary<T>, (value: T) => Promise<void>], runs = numRuns, examples: readonly T[] = []) => {
       it(title, async () => {
         const [arbitrary, predicate] = make();
         await fc.assert(
@@ -123,7 +132,7 @@ export function describeConformance(options: ConformanceOptions): void {
           }),
           // Stop (and fail, with the counterexample shrunk so far) before vitest's timeout
           // would: shrinking on a slow backend can take longer than the runs themselves.
-          { numRuns: runs, interruptAfterTimeLimit: Math.floor(0.9 * timeout), markInterruptAsFailure: true },
+          { numRuns: runs, examples: examples.map((e) => [e] as [T]), interruptAfterTimeLimit: Math.floor(0.9 * timeout), markInterruptAsFailure: true },
         );
       }, timeout);
     };
@@ -134,52 +143,53 @@ export function describeConformance(options: ConformanceOptions): void {
     });
 
     describe('agrees with the float64 reference', () => {
+      // A float64 backend is held to the high-precision oracle (n <= 10); a float32 backend to
+      // the float64 reference run on the same float32-rounded inputs.
+      const oracleN = Math.min(maxN, ORACLE_MAX_N);
+
       property('smooth loss and exact gradient, every reduction, with and without weights', () => [
-        fc.tuple(arbitraryWeightedBatch({ maxN }), fc.boolean()),
+        fc.tuple(arbitraryWeightedBatch({ maxN: precision === 'float64' ? oracleN : maxN }), fc.boolean()),
         async ([c, grad]) => {
           const p = prepareLossCase(precision, c, { mode: 'smooth', backward: 'exact', grad });
           const result = await runLoss(backend, p.backend);
-          checkLossAgreement(backend.name, result, await reference.loss(p.reference), tol, c.n);
+          if (precision === 'float64') checkAgainstOracle(backend.name, result, oracleRequest(c, p, 'smooth'), tol);
+          else checkLossAgreement(backend.name, result, await reference.loss(p.reference), tol, c.n, true, gradientRowFactors(p.reference));
         },
       ]);
 
       property('hard loss, and a valid subgradient (ties may be broken differently)', () => [
-        arbitraryBatch({ maxN }),
+        precision === 'float64' ? arbitraryWeightedBatch({ maxN: oracleN }) : arbitraryBatch({ maxN }),
         async (c) => {
           const p = prepareLossCase(precision, c, { mode: 'hard', grad: true });
           const result = await runLoss(backend, p.backend);
-          const ref = await reference.loss(p.reference);
-          checkLossAgreement(backend.name, result, ref, tol, c.n, false);
-          checkHardRows(result, ref, p.scores, c, p.alpha, tol, () => true);
+          if (precision === 'float64') return checkAgainstOracle(backend.name, result, oracleRequest(c, p, 'hard'), tol);
+          checkReferenceAgreement(backend.name, result, await reference.loss(p.reference), p, c, 'hard', tol);
         },
       ]);
 
       property("auto mode: the official per-sample switch between smooth and hard", () => [
-        arbitraryBatch({ maxN }),
+        precision === 'float64' ? arbitraryWeightedBatch({ maxN: oracleN }) : arbitraryBatch({ maxN }),
         async (c) => {
           const p = prepareLossCase(precision, c, { mode: 'auto', grad: true });
           const result = await runLoss(backend, p.backend);
-          const ref = await reference.loss(p.reference);
-          checkLossAgreement(backend.name, result, ref, tol, c.n, false);
-          const scratch = new Float64Array(c.k + 2);
-          const hardRow = (i: number) => usesHardLoss(p.scores, i * c.n, c.n, c.k, p.tau, scratch);
-          checkHardRows(result, ref, p.scores, c, p.alpha, tol, hardRow);
-          for (let i = 0; i < c.batch; i++) {
-            if (!hardRow(i)) assertAbsClose(`${backend.name} auto grad row ${i}`, row(result.grad!, i, c.n), row(ref.grad!, i, c.n), tol.grad);
-          }
+          if (precision === 'float64') return checkAgainstOracle(backend.name, result, oracleRequest(c, p, 'auto'), tol);
+          checkReferenceAgreement(backend.name, result, await reference.loss(p.reference), p, c, 'auto', tol);
         },
       ]);
 
       property('log elementary symmetric polynomials, K in 0..n', () => [
-        arbitraryLogEspCase({ maxN }),
+        arbitraryLogEspCase({ maxN: precision === 'float64' ? oracleN : maxN }),
         async (c) => {
           const x = roundAll(precision, c.x);
           const request: LogEspRequest = { x: toMatrix(precision, x), shape: [c.rows, c.n], K: c.K };
           const result = await backend.logEsp(request);
           check(result.length === c.rows * (c.K + 1), () => `logEsp returned ${result.length} values, expected ${c.rows * (c.K + 1)}`);
           assertFinite(`${backend.name} logEsp`, result, true, c.K + 1);
-          const ref = await reference.logEsp({ x, shape: [c.rows, c.n], K: c.K });
-          assertRelativeClose(`${backend.name} logEsp`, result, ref, tol.logEsp, c.K + 1);
+          const ref =
+            precision === 'float64'
+              ? Array.from({ length: c.rows }, (_, i) => oracleLogEsp(Array.from(x.subarray(i * c.n, (i + 1) * c.n)), c.K).map(toDouble)).flat()
+              : await reference.logEsp({ x, shape: [c.rows, c.n], K: c.K });
+          assertRelativeClose(`${backend.name} logEsp vs ${precision === 'float64' ? 'oracle' : 'reference'}`, result, ref, tol.logEsp, c.K + 1);
         },
       ]);
 
@@ -191,7 +201,9 @@ export function describeConformance(options: ConformanceOptions): void {
           fc.asyncProperty(arbitraryBatch({ minN: scope.minN, maxN: scope.maxN, maxBatch: 2 }).filter((c) => c.k >= scope.minK), async (c) => {
             const p = prepareLossCase(precision, c, { mode: 'smooth', grad: true });
             const result = await runLoss(backend, p.backend);
-            checkLossAgreement(`${backend.name} n=${c.n} k=${c.k}`, result, await reference.loss(p.reference), tol, c.n);
+            // Beyond the oracle's reach a float64 backend is held to the invariants.
+            if (precision === 'float64') checkInvariants(`${backend.name} n=${c.n} k=${c.k}`, result, c, p, 'smooth', tol);
+            else checkLossAgreement(`${backend.name} n=${c.n} k=${c.k}`, result, await reference.loss(p.reference), tol, c.n);
           }),
           {
             numRuns: Math.min(numRuns, scope.runs),
@@ -204,12 +216,14 @@ export function describeConformance(options: ConformanceOptions): void {
 
       if (!options.skipPaperBackward) {
         // Moderate inputs (|s / (k tau)| <= 30), where the scheme itself is accurate.
+        // Float64: the official algorithm restated in 60-digit arithmetic (paperOracle.ts).
         property("paper backward: the official recursion and series", () => [
-          arbitraryBatch({ maxN: Math.min(maxN, 30), maxScale: 1, minTau: 0.1, maxK: maxPaperK }),
+          arbitraryBatch({ maxN: precision === 'float64' ? Math.min(maxN, ORACLE_MAX_N) : Math.min(maxN, 30), maxScale: 1, minTau: 0.1, maxK: maxPaperK }),
           async (c) => {
             const p = prepareLossCase(precision, c, { mode: 'smooth', backward: 'paper', grad: true });
             const result = await runLoss(backend, p.backend);
-            checkLossAgreement(`${backend.name} paper`, result, await reference.loss(p.reference), tol, c.n);
+            if (precision === 'float64') checkAgainstOracle(`${backend.name} paper`, result, { ...oracleRequest(c, p, 'smooth'), backward: 'paper' }, tol);
+            else checkLossAgreement(`${backend.name} paper`, result, await reference.loss(p.reference), tol, c.n);
           },
         ]);
 
@@ -222,7 +236,8 @@ export function describeConformance(options: ConformanceOptions): void {
             const p = prepareLossCase(precision, c, { mode: 'smooth', backward: 'paper', grad: true });
             const result = await runLoss(backend, p.backend); // checks that every value is finite
             result.grad!.forEach((v, i) => check(Math.abs(v) <= 1 / c.k + tol.grad, () => `paper grad[${i}] = ${v} outside [-1/k, 1/k], k = ${c.k}`));
-            checkLossAgreement(`${backend.name} paper`, result, await reference.loss(p.reference), tol, c.n);
+            // A float64 backend's broken-down values have nothing independent to meet here.
+            if (precision === 'float32') checkLossAgreement(`${backend.name} paper`, result, await reference.loss(p.reference), tol, c.n);
           },
         ]);
       }
@@ -414,6 +429,53 @@ export function describeConformance(options: ConformanceOptions): void {
       ]);
     });
 
+    describe('handles extreme valid inputs', () => {
+      property('the loss is non-negative and non-decreasing in alpha', () => [
+        fc.tuple(arbitraryBatch({ maxN }), arbitraryUniform(0, 1)),
+        async ([c, extra]) => {
+          const p = prepareLossCase(precision, c, { mode: 'smooth' });
+          const q = prepareLossCase(precision, { ...c, alpha: c.alpha + extra }, { mode: 'smooth' });
+          const a = await runLoss(backend, p.backend);
+          const b = await runLoss(backend, q.backend);
+          for (let i = 0; i < c.batch; i++) {
+            check(a.losses[i] >= 0, () => `loss[${i}] = ${a.losses[i]} < 0`);
+            const slack = tol.loss * Math.max(1, Math.abs(a.losses[i]));
+            check(b.losses[i] >= a.losses[i] - slack, () => `loss[${i}] falls from ${a.losses[i]} to ${b.losses[i]} as alpha grows from ${p.alpha} to ${q.alpha}`);
+          }
+        },
+      ]);
+
+      property('extreme inputs: the exact answer, or a TopKArgumentError naming an extreme argument', () => [
+        arbitraryExtremeCase(precision),
+        async (c) => {
+          const p = prepareLossCase(precision, c, { mode: c.mode, grad: true });
+          const what = `${backend.name} ${c.kind} n=${c.n} k=${c.k} ${c.mode}`;
+          let result: LossResult;
+          try {
+            result = await backend.loss(p.backend);
+          } catch (error) {
+            check(isArgumentError(error), () => `${what}: threw ${String(error)}, expected a result or a TopKArgumentError`);
+            const named = error.argument;
+            check(c.extreme.some((a) => named.startsWith(a)), () => `${what}: TopKArgumentError names ${named}, not one of the arguments drawn beyond the moderate ranges [${c.extreme.join(', ')}]`);
+            return;
+          }
+          checkResultShape(what, result, c.batch, c.n, true);
+          if (precision === 'float64') {
+            if (c.n <= ORACLE_MAX_N) checkAgainstOracle(what, result, oracleRequest(c, p, c.mode), tol);
+            else checkInvariants(what, result, c, p, c.mode, tol);
+            return;
+          }
+          let ref: LossResult;
+          try {
+            ref = await reference.loss(p.reference);
+          } catch (error) {
+            throw new Error(`${what}: the reference rejects the float32-rounded request (${String(error)}) but the backend returned a result`);
+          }
+          checkReferenceAgreement(what, result, ref, p, c, c.mode, tol);
+        },
+      ], numRuns, EXTREME_EXAMPLES);
+    });
+
     describe('rejects bad input with a TopKArgumentError naming the argument', () => {
       for (const bad of badInputs({ paperBackward: !options.skipPaperBackward })) {
         it(bad.name, async () => {
@@ -434,6 +496,79 @@ export function describeConformance(options: ConformanceOptions): void {
   });
 }
 
+/** A prepared case as the high-precision oracle takes it (the numbers the backend saw). */
+function oracleRequest(c: LossCase | WeightedLossCase, p: PreparedLossCase, mode: LossMode) {
+  const w = c as WeightedLossCase;
+  return {
+    batch: c.batch,
+    n: c.n,
+    k: c.k,
+    tau: p.tau,
+    alpha: p.alpha,
+    scores: p.scores,
+    labels: c.labels,
+    mode,
+    reduction: w.reduction,
+    sampleWeights: p.reference.sampleWeights,
+    classWeights: p.reference.classWeights,
+  };
+}
+
+/** Agreement with the float64 reference run on the same inputs, in one mode. */
+function checkReferenceAgreement(what: string, result: LossResult, ref: LossResult, p: PreparedLossCase, c: LossCase, mode: LossMode, tol: Tolerances): void {
+  if (mode === 'smooth') return checkLossAgreement(what, result, ref, tol, c.n, true, gradientRowFactors(p.reference));
+  checkLossAgreement(what, result, ref, tol, c.n, false);
+  const scratch = new Float64Array(c.k + 2);
+  const hardRow = (i: number) => mode === 'hard' || usesHardLoss(p.scores, i * c.n, c.n, c.k, p.tau, scratch);
+  const factors = weightFactors(c, p);
+  checkHardRows(result, ref, p.scores, c, p.alpha, tol, hardRow, factors);
+  for (let i = 0; i < c.batch; i++) {
+    if (!hardRow(i)) assertAbsClose(`${what} auto grad row ${i}`, row(result.grad!, i, c.n), row(ref.grad!, i, c.n), tol.grad);
+  }
+}
+
+/** The factor each gradient row carries: its weight, over the sum of weights for 'mean' (unless `unreduced`). */
+function weightFactors(c: LossCase, p: PreparedLossCase, unreduced = false): number[] {
+  return gradientRowFactors(unreduced ? { ...p.reference, reduction: 'none' } : p.reference);
+}
+
+/**
+ * The invariants of a result where no oracle reaches (float64, n > 10): losses >= 0; hard rows
+ * equal to the exact hard loss; smooth rows within `[l_k - tau log C(n-1, k-1), l_k + tau log C(n, k)]`;
+ * gradient rows summing to 0 with entries in [-f/k, f/k] (f the row's weight factor).
+ */
+function checkInvariants(what: string, result: LossResult, c: LossCase, p: PreparedLossCase, mode: LossMode, tol: Tolerances): void {
+  const factors = weightFactors(c, p);
+  const weights = weightFactors(c, p, true);
+  for (let i = 0; i < c.batch; i++) {
+    const s = row(p.scores, i, c.n);
+    const y = c.labels[i];
+    const L = result.losses[i];
+    check(L >= 0, () => `${what}: loss[${i}] = ${L} < 0`);
+    const hard = toDouble(oracleHardRow(s, y, c.k, p.alpha).loss);
+    const decided = mode === 'auto' ? oracleUsesHardLoss(s, c.k, p.tau) : mode === 'hard';
+    const w = weights[i];
+    const slack = tol.loss * Math.max(1, Math.abs(L));
+    if (decided === true) {
+      check(Math.abs(L - w * hard) <= slack, () => `${what}: hard loss[${i}] = ${L}, exact ${w * hard}`);
+    } else {
+      const below = w * (hard - p.tau * logBinomial(c.n - 1, c.k - 1));
+      const above = w * (hard + p.tau * logBinomial(c.n, c.k));
+      const boundSlack = tol.loss * Math.max(1, Math.abs(below), Math.abs(above));
+      check(L >= below - boundSlack && L <= above + boundSlack, () => `${what}: loss[${i}] = ${L} outside [${below}, ${above}] (hard loss ${hard}, weight ${w})`);
+    }
+    if (result.grad === undefined) continue;
+    const g = row(result.grad, i, c.n);
+    const bound = factors[i] / c.k;
+    let sum = 0;
+    g.forEach((v, j) => {
+      sum += v;
+      check(Math.abs(v) <= bound + tol.grad, () => `${what}: grad[${i}][${j}] = ${v} outside [-${bound}, ${bound}]`);
+    });
+    check(Math.abs(sum) <= c.n * tol.grad, () => `${what}: grad row ${i} sums to ${sum}, not 0`);
+  }
+}
+
 /**
  * Checks hard-loss gradient rows (those `isHard` selects): equal to the reference's, or else a
  * valid subgradient that breaks a tie at the k-th score, or at a zero margin, differently.
@@ -446,6 +581,7 @@ function checkHardRows(
   alpha: number,
   tol: Tolerances,
   isHard: (i: number) => boolean,
+  factors?: readonly number[],
 ): void {
   for (let i = 0; i < c.batch; i++) {
     if (!isHard(i)) continue;
@@ -454,6 +590,12 @@ function checkHardRows(
     const s = row(scores, i, c.n);
     const y = c.labels[i];
     const kinkTolerance = tol.loss * Math.max(1, alpha, Math.abs(s[y]) / c.k, Math.abs(kthLargestWithout(s, y, c.k)) / c.k);
-    checkHardSubgradient(got, s, y, c.k, alpha, tol.grad, kinkTolerance);
+    // The subgradient pattern is +-1/k times the row's weight factor.
+    const f = factors?.[i] ?? 1;
+    if (f === 0) {
+      assertAbsClose(`hard grad row ${i} of weight 0`, got, new Array<number>(c.n).fill(0), tol.grad);
+      continue;
+    }
+    checkHardSubgradient(f === 1 ? got : got.map((v) => v / f), s, y, c.k, alpha, tol.grad / f, kinkTolerance);
   }
 }

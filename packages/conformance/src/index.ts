@@ -13,3 +13,7 @@ export * from './oracles.js';
 export * from './requests.js';
 export { badInputs, type BadInput } from './badInputs.js';
 export * from './vectors.js';
+export * from './highPrecision.js';
+export * from './paperOracle.js';
+export * from './oracleAgreement.js';
+export * from './extremeCases.js';

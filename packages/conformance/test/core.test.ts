@@ -1,6 +1,7 @@
 /**
- * The conformance kit run on the float64 reference itself, plus the cross-checks of core's
- * own algorithms: brute force, summation and divide and conquer agree for small n.
+ * The conformance kit run on the float64 reference: core is a float64 backend, so the kit holds
+ * it to the high-precision oracle (n <= 10) and to the invariants (larger n), never to itself;
+ * plus the exact vectors and the cross-checks of core's own log-ESP algorithms against brute force.
  */
 import { describe, it } from 'vitest';
 import fc from 'fast-check';
@@ -29,7 +30,10 @@ describe('core log-ESP algorithms agree with brute force for n <= 9', () => {
     it(name, () => {
       fc.assert(
         fc.property(arbitraryLogEspCase({ maxN: 9, maxRows: 1, maxScale }), (c) => {
-          assertRelativeClose(name, run(c.x, c.K), logEspBruteForce(c.x, c.K), 1e-12);
+          // Both sides add up to K inputs in float64 before any log: each sum carries a rounding
+          // of about K ulps of max |x|, which no float64 algorithm avoids (the input's condition).
+          const maxAbs = c.x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+          assertRelativeClose(name, run(c.x, c.K), logEspBruteForce(c.x, c.K), 1e-12 + 4 * c.K * Number.EPSILON * maxAbs);
         }),
         { numRuns: propertyRuns() },
       );

@@ -19,7 +19,19 @@ export interface ResolvedLossOptions {
   labels: Int32Array;
   /** Per-sample weight (sample weight times class weight of the label), or undefined if none given. */
   weights: Float64Array | undefined;
+  /**
+   * The per-sample weights divided by the largest of them, formed without underflow or overflow
+   * of the products (5e-324 times 1e-3 is 0 as a double, yet the only weight of a batch): what
+   * the weighted mean uses. Undefined when no weights are given.
+   */
+  relativeWeights: Float64Array | undefined;
 }
+
+/**
+ * The smallest tau accepted: the smallest positive normal double, 2^-1022. Below it 1 / tau
+ * overflows and tau loses precision; every normal double up to the largest is accepted.
+ */
+export const MIN_TAU = 2.2250738585072014e-308;
 
 const MODES: readonly LossMode[] = ['smooth', 'hard', 'auto'];
 const BACKWARDS: readonly BackwardScheme[] = ['exact', 'paper'];
@@ -104,8 +116,8 @@ export function validateLossRequest(request: LossRequest): ResolvedLossOptions {
     throw new TopKArgumentError('k', k, `must be an integer with 1 <= k <= n - 1 = ${n - 1}`);
   }
   const tau = request.tau ?? 1;
-  if (typeof tau !== 'number' || !Number.isFinite(tau) || tau <= 0) {
-    throw new TopKArgumentError('tau', tau, 'must be a finite number > 0');
+  if (typeof tau !== 'number' || !Number.isFinite(tau) || tau < MIN_TAU) {
+    throw new TopKArgumentError('tau', tau, `must be a finite number >= ${MIN_TAU} (the smallest positive normal double)`);
   }
   const alpha = request.alpha ?? 1;
   if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {
@@ -134,13 +146,56 @@ export function validateLossRequest(request: LossRequest): ResolvedLossOptions {
   validateWeights(request.sampleWeights, batch, 'sampleWeights');
   validateWeights(request.classWeights, n, 'classWeights');
   let weights: Float64Array | undefined;
+  let relativeWeights: Float64Array | undefined;
   if (request.sampleWeights !== undefined || request.classWeights !== undefined) {
     weights = new Float64Array(batch);
+    relativeWeights = new Float64Array(batch);
+    const exponents = new Float64Array(batch);
+    let maxExponent = -Infinity;
     for (let i = 0; i < batch; i++) {
-      weights[i] = (request.sampleWeights?.[i] ?? 1) * (request.classWeights?.[labels[i]] ?? 1);
+      const sampleWeight = request.sampleWeights?.[i] ?? 1;
+      const classWeight = request.classWeights?.[labels[i]] ?? 1;
+      weights[i] = sampleWeight * classWeight;
+      if (weights[i] === Infinity) {
+        throw new TopKArgumentError(`sampleWeights[${i}]`, sampleWeight, `times classWeights[${labels[i]}] = ${classWeight} must not exceed the largest double ${Number.MAX_VALUE}`);
+      }
+      // The product as mantissa (in [1, 4)) times 2^exponent.
+      const a = splitPowerOfTwo(sampleWeight);
+      const b = splitPowerOfTwo(classWeight);
+      relativeWeights[i] = a.mantissa * b.mantissa;
+      exponents[i] = relativeWeights[i] === 0 ? -Infinity : a.exponent + b.exponent;
+      if (exponents[i] > maxExponent) maxExponent = exponents[i];
+    }
+    for (let i = 0; i < batch; i++) {
+      // Relative to 2^maxExponent: in (0, 4], or 0 where below 2^-1074 of it.
+      relativeWeights[i] = relativeWeights[i] === 0 ? 0 : relativeWeights[i] * powerOfTwo(exponents[i] - maxExponent);
     }
   }
-  return { k, tau, alpha, mode, backward, reduction, batch, n, labels, weights };
+  return { k, tau, alpha, mode, backward, reduction, batch, n, labels, weights, relativeWeights };
+}
+
+/** 2^e for an integer e, exact down to 2^-1074 and 0 below. */
+function powerOfTwo(e: number): number {
+  if (e < -1074) return 0;
+  // Two factors so that neither under- nor overflows on its own.
+  const half = Math.trunc(e / 2);
+  return 2 ** half * 2 ** (e - half);
+}
+
+/** v = mantissa * 2^exponent with mantissa in [1, 2) (0 gives mantissa 0), for finite v >= 0. */
+function splitPowerOfTwo(v: number): { mantissa: number; exponent: number } {
+  if (v === 0) return { mantissa: 0, exponent: 0 };
+  let exponent = Math.floor(Math.log2(v));
+  let mantissa = v / powerOfTwo(exponent);
+  // log2 can be off by one next to a power of two.
+  if (mantissa >= 2) {
+    mantissa /= 2;
+    exponent += 1;
+  } else if (mantissa < 1) {
+    mantissa *= 2;
+    exponent -= 1;
+  }
+  return { mantissa, exponent };
 }
 
 /** Validates a log-ESP request; returns `[rows, n]`. */

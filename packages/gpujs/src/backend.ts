@@ -11,6 +11,7 @@
  * paper's backward reuse core's float64 row functions on the host (see docs/gpujs.md).
  */
 import {
+  BackendDisposedError,
   checkPaperBackward,
   kthLargest,
   hardTopkRow,
@@ -27,7 +28,19 @@ import {
 } from '@topk/core';
 import type { GPU } from 'gpu.js';
 import { KernelSet, readVector, type KernelOutput } from './kernels.js';
-import { loadGpuJs, type GpujsMode, type GpujsModeInfo } from './modes.js';
+import type { GpujsMode, GpujsModeInfo } from './modes.js';
+import { gpuJs } from './gpuJsModule.js';
+import { acquireWebGpuDevice, releaseWebGpuDevice } from './webgpuDevice.js';
+import {
+  DEVICE_FACTOR_MIN,
+  gradientFactors,
+  hostScale,
+  maxAbs,
+  scaledDifference,
+  toFloat32Matrix,
+  Z_OFFSET_CAP,
+  Z_OFFSET_FLOOR,
+} from './float32Range.js';
 import { rowsPerChunk, treeShape, type TreeShape } from './tree.js';
 import { linearBoundOk, LinearPlans } from './linearPlan.js';
 import { aboveShiftProduct, writeAboveShiftGradient } from './aboveShift.js';
@@ -52,15 +65,23 @@ export class GpujsBackend implements TopKBackend {
   private linear: LinearPlans | null;
   /** Calls run one at a time: kernels and their outputs are shared. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Set by `dispose()`: every later call throws {@link BackendDisposedError}. */
+  private disposed = false;
+  /** webgpu: the shared Dawn device, acquired by the first call (see webgpuDevice.ts). */
+  private dawnDevice: Promise<void> | null = null;
 
+  /**
+   * A backend on a mode that {@link probeMode} has brought up (which loads gpu.js); use
+   * `createGpujsBackend`, which does both.
+   */
   constructor(info: GpujsModeInfo) {
-    const { GPU: GpuClass } = loadGpuJs();
+    const { GPU: GpuClass } = gpuJs();
     this.mode = info.mode;
     this.device = info;
     this.name = `gpujs:${info.mode}`;
     this.gpu = new GpuClass({ mode: info.mode } as never);
     this.kernels = new KernelSet(this.gpu, info.mode);
-    this.linear = new LinearPlans(this.gpu, this.kernels, info.mode);
+    this.linear = new LinearPlans(this.gpu, this.kernels, info.mode, 4, info.maxTextureSize ?? Infinity);
   }
 
   /** One line saying which mode ran on which device, for benchmark output. */
@@ -74,35 +95,75 @@ export class GpujsBackend implements TopKBackend {
   }
 
   async loss(request: LossRequest): Promise<LossResult> {
+    this.assertLive();
     const options = validateLossRequest(request);
     const { k, mode, backward, batch, n, weights, reduction } = options;
     const wantGrad = request.grad === true;
     if (wantGrad && backward === 'paper' && mode !== 'hard') checkPaperBackward(k, n);
-    return this.serialize(() => this.lossValidated(request, options, wantGrad, batch, n, weights, reduction));
+    // What float32 cannot hold is refused here, before any device work (see float32Range.ts):
+    // float32 scores are used as they are, float64 ones rounded once.
+    const scores = toFloat32Matrix(request.scores, n, 'scores');
+    // The gradient's per-row factor (weight, over the weight sum for mean).
+    const factors = gradientFactors(weights, batch, reduction, wantGrad, request, options.labels);
+    return this.serialize(() => this.lossValidated(scores, factors, options, wantGrad, batch, n, weights, reduction));
   }
 
   async logEsp(request: LogEspRequest): Promise<Float32Array> {
+    this.assertLive();
     const [rows, n] = validateLogEspRequest(request);
-    return this.serialize(() => this.logEspValidated(request.x, rows, n, request.K));
+    const x = toFloat32Matrix(request.x, n, 'x');
+    return this.serialize(() => this.logEspValidated(x, rows, n, request.K));
   }
 
-  dispose(): void {
-    this.linear?.dispose();
-    this.linear = null;
-    this.kernels?.destroy();
-    this.kernels = null;
-    this.gpu?.destroy();
-    this.gpu = null;
+  /**
+   * Frees the kernels once the calls already made have finished; later calls throw
+   * {@link BackendDisposedError}. In webgpu mode the last backend disposed destroys the shared
+   * Dawn device, so that nothing keeps Node running; the promise settles when it is released.
+   */
+  dispose(): Promise<void> {
+    if (this.disposed) return this.queue.then(() => undefined);
+    this.disposed = true;
+    const device = this.dawnDevice;
+    const teardown = async (): Promise<void> => {
+      this.linear?.dispose();
+      this.linear = null;
+      this.kernels?.destroy();
+      this.kernels = null;
+      const gpu = this.gpu;
+      this.gpu = null;
+      try {
+        await gpu?.destroy();
+      } catch {
+        // Teardown of a failed context: nothing left to free.
+      }
+      if (device !== null && (await device.then(() => true, () => false))) await releaseWebGpuDevice();
+    };
+    const done = this.queue.then(teardown, teardown);
+    this.queue = done.catch(() => undefined);
+    return done;
   }
 
+  private assertLive(): void {
+    if (this.disposed) throw new BackendDisposedError(this.name);
+  }
+
+  /** Runs calls one at a time; webgpu's first call acquires the device first. */
   private serialize<T>(work: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(work);
+    const run = async (): Promise<T> => {
+      this.assertLive();
+      if (this.mode === 'webgpu') {
+        this.dawnDevice ??= acquireWebGpuDevice(this.name);
+        await this.dawnDevice;
+      }
+      return work();
+    };
+    const result = this.queue.then(run);
     this.queue = result.catch(() => undefined);
     return result;
   }
 
   private live(): KernelSet {
-    if (this.kernels === null) throw new Error(`${this.name} has been disposed`);
+    if (this.kernels === null) throw new BackendDisposedError(this.name);
     return this.kernels;
   }
 
@@ -112,7 +173,8 @@ export class GpujsBackend implements TopKBackend {
   }
 
   private async lossValidated(
-    request: LossRequest,
+    scores: Float32Array,
+    factors: Float64Array,
     options: ReturnType<typeof validateLossRequest>,
     wantGrad: boolean,
     batch: number,
@@ -121,10 +183,6 @@ export class GpujsBackend implements TopKBackend {
     reduction: Reduction,
   ): Promise<LossResult> {
     const { k, tau, alpha, mode, backward, labels } = options;
-    // Read only: float32 scores are used as they are, float64 ones rounded once.
-    const scores = request.scores instanceof Float32Array ? request.scores : new Float32Array(request.scores);
-    // The gradient scale of the reduction depends on the weights only: fold it in on the device.
-    const divisor = reduction === 'mean' ? weightSum(weights, batch) : 1;
 
     const hardRows = new Uint8Array(batch);
     const scratch = new Float64Array(k + 2);
@@ -133,34 +191,56 @@ export class GpujsBackend implements TopKBackend {
         hardRows[i] = mode === 'hard' || usesHardLoss(scores, i * n, n, k, tau, scratch) ? 1 : 0;
       }
     }
+    // Host scaling (float32Range.ts): the kernels see (s - c) / lambda and tau / lambda.
+    const lambda = mode === 'hard' ? 1 : hostScale(tau, k, maxAbs(scores));
+    const scaled = lambda !== 1;
+    const kernelScores = scaled ? new Float32Array(batch * n) : scores;
+    const kernelTau = tau / lambda;
     const rowValues = new Float32Array(batch * ROW_FIELDS);
     // Per row the k largest of s\y (values, positions) and T[0..k-1], the product of the entries
-    // above the shift (see aboveShift.ts).
+    // above the shift (see aboveShift.ts), in the kernels' units.
     const largest = new Float64Array(batch * k);
     const largestAt = new Int32Array(batch * k);
     const tops = new Float32Array(batch * k);
     const heap = new Float64Array(k);
     const heapAt = new Int32Array(k);
     const work = new Float64Array(k);
-    const scale = 1 / (k * tau);
+    const scale = 1 / (k * kernelTau);
+    // tau (offset - cap) of rows whose z offset was capped, added to their losses.
+    const capped = new Float64Array(batch);
+    // Rows whose gradient factor is applied on the host.
+    const hostFactor = new Uint8Array(batch);
     // Rows of the probability tree (kernelSources.ts) are tilted (see tilt.ts): their kernels shift by c - theta k tau instead of c.
     const logSpace = mode !== 'hard' && !linearBoundOk(n, k);
     const tiltWork = logSpace ? new Float64Array(n) : null;
     for (let i = 0; i < batch; i++) {
       const y = labels[i];
       const offset = i * n;
-      let c = kthLargest(scores, offset, n, k, y, heap, heapAt);
+      const c0 = kthLargest(scores, offset, n, k, y, heap, heapAt);
+      // The shift in the kernels' units: the k-th largest itself, or 0 for the scaled differences.
+      let c = c0;
+      if (scaled) {
+        for (let j = 0; j < n; j++) kernelScores[offset + j] = scaledDifference(scores[offset + j], c0, lambda);
+        for (let q = 0; q < k; q++) heap[q] = scaledDifference(heap[q], c0, lambda);
+        c = 0;
+      }
+      const cUntilted = c;
       largest.set(heap, i * k);
       largestAt.set(heapAt, i * k);
       aboveShiftProduct(heap, k, c, scale, tops, i * k, work);
       // The offset below is formed with the float32 shift the kernels use, so theta's rounding cancels.
-      if (logSpace && !hardRows[i]) c = Math.fround(c - leafTilt(scores, offset, n, k, y, c, scale, tiltWork!) / scale);
+      if (logSpace && !hardRows[i]) c = Math.fround(c - leafTilt(kernelScores, offset, n, k, y, c, scale, tiltWork!) / scale);
       rowValues[i * ROW_FIELDS] = c;
-      // z = alpha/tau + log sigma_k - log sigma_{k-1} - x_y, x_y = (s_y - c) / (k tau).
-      rowValues[i * ROW_FIELDS + 1] = (alpha * k - (scores[offset + y] - c)) / (k * tau);
+      // z = alpha/tau + log sigma_k - log sigma_{k-1} - x_y, x_y = (s_y - c) / (k tau), formed in
+      // float64 as tau z's offset = alpha - (s_y - c0) / k plus the tilt, then divided by tau.
+      const tauOffset = alpha - (scores[offset + y] - c0) / k + ((c - cUntilted) * lambda) / k;
+      const zOffset = tauOffset / tau;
+      if (zOffset > Z_OFFSET_CAP) capped[i] = tauOffset - tau * Z_OFFSET_CAP;
+      rowValues[i * ROW_FIELDS + 1] = zOffset > Z_OFFSET_CAP ? Z_OFFSET_CAP : zOffset < Z_OFFSET_FLOOR ? Z_OFFSET_FLOOR : zOffset;
       rowValues[i * ROW_FIELDS + 2] = y;
-      // Divide rather than multiply by 1 / divisor: a subnormal sum of weights would overflow.
-      rowValues[i * ROW_FIELDS + 3] = divisor > 0 ? (weights ? weights[i] : 1) / divisor : 0;
+      const f = factors[i];
+      hostFactor[i] = f === 0 || (f >= DEVICE_FACTOR_MIN && f <= 1) ? 0 : 1;
+      rowValues[i * ROW_FIELDS + 3] = hostFactor[i] ? 1 : f;
     }
 
     // Float64 losses: the weights multiply them in place, and tiny weights would flush to 0 in float32.
@@ -168,8 +248,19 @@ export class GpujsBackend implements TopKBackend {
     const exactGrad = wantGrad && backward === 'exact' && mode !== 'hard';
     // The device's gradient is the result array itself where one chunk held every row.
     let grad: Float32Array | null = null;
-    if (mode !== 'hard') grad = await this.smoothOnDevice(scores, rowValues, tops, largest, largestAt, batch, n, k, tau, exactGrad, losses);
+    if (mode !== 'hard') {
+      grad = await this.smoothOnDevice(kernelScores, rowValues, tops, largest, largestAt, batch, n, k, kernelTau, exactGrad, losses);
+      for (let i = 0; i < batch; i++) losses[i] = losses[i] * lambda + capped[i];
+    }
     if (wantGrad && grad === null) grad = new Float32Array(batch * n);
+    // Factors left to the host (see above) multiply the device's rows here.
+    if (exactGrad && grad !== null) {
+      for (let i = 0; i < batch; i++) {
+        const f = factors[i];
+        if (hardRows[i] || !hostFactor[i]) continue;
+        for (let j = i * n; j < (i + 1) * n; j++) grad[j] = grad[j] * f;
+      }
+    }
 
     // Host rows: the hard loss (mode hard or the switch) and the paper's backward, in float64.
     const row64 = wantGrad ? new Float64Array(n) : null;
@@ -184,8 +275,8 @@ export class GpujsBackend implements TopKBackend {
         continue;
       }
       if (grad !== null) {
-        const w = rowValues[i * ROW_FIELDS + 3];
-        for (let j = 0; j < n; j++) grad[offset + j] = row64![j] * w;
+        const f = factors[i];
+        for (let j = 0; j < n; j++) grad[offset + j] = row64![j] * f;
       }
     }
     const value = reduceLossesAndGradient(losses, weights, reduction);
@@ -211,7 +302,7 @@ export class GpujsBackend implements TopKBackend {
     const scale = 1 / (k * tau);
     if (linearBoundOk(n, k)) {
       const plans = this.linear!;
-      const chunk = plans.rowsPerChunk(shape, batch);
+      const chunk = plans.rowsPerChunk(shape, batch, exactGrad);
       let grad: Float32Array | null = null;
       const work = new Float64Array(2 * k);
       for (let r0 = 0; r0 < batch; r0 += chunk) {
@@ -359,12 +450,4 @@ export class GpujsBackend implements TopKBackend {
       return out[0];
     });
   }
-}
-
-/** Sum of the per-sample weights (the batch size without weights): the divisor of the mean. */
-function weightSum(weights: Float64Array | undefined, batch: number): number {
-  if (weights === undefined) return batch;
-  let sum = 0;
-  for (let i = 0; i < batch; i++) sum += weights[i];
-  return sum;
 }

@@ -14,7 +14,8 @@ import { logBinomial } from '@topk/core';
 import type { GPU } from 'gpu.js';
 import type { KernelSet, KernelRole } from './kernels.js';
 import { treeShape, type TreeShape } from './tree.js';
-import { loadGpuJs, type GpujsMode } from './modes.js';
+import type { GpujsMode } from './modes.js';
+import { gpuJs } from './gpuJsModule.js';
 
 /**
  * Largest coefficient the linear kernels may meet. Every node and complement coefficient of
@@ -263,7 +264,7 @@ class LinearChain {
 function passThrough(values: Float32Array): unknown {
   const view = values.subarray(0);
   Object.defineProperty(view, 'toArray', { value: () => view });
-  const { Input } = loadGpuJs() as unknown as { Input: new (value: Float32Array, size: number[]) => unknown };
+  const { Input } = gpuJs();
   return new Input(view, [view.length]);
 }
 
@@ -307,9 +308,16 @@ export class LinearPlans {
   readonly maxWidth: number;
   /** Step by step on kernels shared by every shape (all modes but webasm). */
   private readonly direct: boolean;
+  /** Texture rows per row of scores of each shape (GL), by `n:k:grad`. */
+  private readonly heights = new Map<string, number>();
 
-  constructor(private readonly gpu: GPU, private readonly kernels: KernelSet, mode: GpujsMode, private readonly limit = 4) {
-    this.maxWidth = mode === 'webasm' || mode === 'cpu' ? 2 ** 23 : 4096;
+  /**
+   * `maxTextureSize` is the longest texture side of the mode's context (GL), or Infinity where
+   * outputs are not textures: a 2D output `[w, h]` is a `w x h` texture, so chunks of rows are cut
+   * to keep every height within it.
+   */
+  constructor(private readonly gpu: GPU, private readonly kernels: KernelSet, mode: GpujsMode, private readonly limit = 4, private readonly maxTextureSize = Infinity) {
+    this.maxWidth = mode === 'webasm' || mode === 'cpu' ? 2 ** 23 : Math.min(4096, maxTextureSize);
     this.direct = mode !== 'webasm';
   }
 
@@ -318,11 +326,28 @@ export class LinearPlans {
     return this.chains.size;
   }
 
-  /** Rows per chunk for rows of n at this k: cells per level and 2D heights bounded. */
-  rowsPerChunk(shape: TreeShape, batch: number, cellBudget = 1 << 22): number {
+  /**
+   * Rows per chunk for rows of n at this k: cells per level and 2D heights bounded, and every 2D
+   * output's height (rows times its texture rows per row) within the texture size.
+   */
+  rowsPerChunk(shape: TreeShape, batch: number, grad: boolean, cellBudget = 1 << 22): number {
     // The widest level holds about leaves * (K + 4) cells per row; flat indices stay below 2^23.
     const perRow = 2 ** shape.depth * (shape.K + 4);
-    return Math.max(1, Math.min(batch, Math.floor(cellBudget / perRow)));
+    let rows = Math.max(1, Math.min(batch, Math.floor(cellBudget / perRow)));
+    if (Number.isFinite(this.maxTextureSize)) {
+      const key = `${shape.n}:${shape.K}:${grad ? 1 : 0}`;
+      let height = this.heights.get(key);
+      if (height === undefined) {
+        // The chain of one row: its 2D outputs' heights grow linearly with the rows.
+        height = 1;
+        for (const step of new LinearChain(shape, 1, shape.K, grad, this.maxWidth, shape.loopBound).steps) {
+          if (step.output.length === 2) height = Math.max(height, step.output[1]);
+        }
+        this.heights.set(key, height);
+      }
+      rows = Math.max(1, Math.min(rows, Math.floor(this.maxTextureSize / height)));
+    }
+    return rows;
   }
 
   /** Losses terms and gradient of one chunk of `rows` rows. */

@@ -1,6 +1,7 @@
 /**
  * Everything one mode is held to: the core conformance kit, the exact test vectors, rows beyond
- * the loop cap, the compensated arithmetic surviving compilation, and no leaks. Each
+ * the loop cap, the compensated arithmetic surviving compilation, no leaks, the float32 limits,
+ * the weighted mean and batches past a GL texture side. Each
  * `mode.<name>.test.ts` calls it for one mode, so that each mode runs in a process of its own.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,9 @@ import { createGpujsBackend, type GpujsMode } from '../src/index.js';
 import { runsFor } from './modeRuns.js';
 import { describeLongRows } from './longRows.js';
 import { describeNoLeaks } from './leaks.js';
+import { describeFloat32Limits } from './float32Limits.js';
+import { describeWeightedMean } from './weightedMean.js';
+import { describeLargeBatches } from './largeBatches.js';
 
 /** Registers the whole suite for one mode. */
 export function describeMode(mode: GpujsMode): void {
@@ -17,6 +21,9 @@ export function describeMode(mode: GpujsMode): void {
   describeExactVectorAgreement({ name, createBackend: () => createGpujsBackend(mode), timeoutMs: 300_000 });
   describeLongRows(mode);
   describeNoLeaks(mode);
+  describeFloat32Limits(mode);
+  describeWeightedMean(mode);
+  describeLargeBatches(mode);
 
   describe(`${name} compensated arithmetic`, () => {
     // gpu.js's cpu mode computes in float64 and only stores float32: no two-sum error to find.

@@ -2,7 +2,7 @@
 // TfjsBackend.loss on each given TF.js backend, crossEntropyOnBackend on the same backend, and core's topkSvmLoss;
 // also the TF.js kernels launched per call. Usage: node scripts/speed.mjs wasm,cpu [runs] (after npm run build).
 import * as tf from '@tensorflow/tfjs';
-import { createTfjsBackend, crossEntropyOnBackend, topkSvmLoss as tfLoss } from '../dist/index.js';
+import { createTfjsBackend, crossEntropyOnBackend, topkSvmLossOp } from '../dist/index.js';
 import { topkSvmLoss } from '@topk/core';
 
 const [B, n, k] = [256, 1000, 5];
@@ -15,19 +15,19 @@ const median = (t) => [...t].sort((a, b) => a - b)[t.length >> 1];
 
 for (const name of (process.argv[2] ?? 'wasm').split(',')) {
   const be = await createTfjsBackend(name);
+  await tf.setBackend(name);
   const request = { scores, shape: [B, n], labels, k, grad: true };
   const S = tf.tensor2d(scores, [B, n]);
   const L = tf.tensor1d(labels, 'float32');
-  const loss = tfLoss({ k, reduction: 'sum' });
   const layersStep = async () => {
-    const { value, grad } = tf.valueAndGrad((s) => loss(L, s))(S);
+    const { value, grad } = tf.valueAndGrad((s) => topkSvmLossOp(L, s, { k }, undefined, tf.Reduction.SUM))(S);
     await grad.data();
     tf.dispose([value, grad]);
   };
   const cases = {
     'core topkSvmLoss': async () => topkSvmLoss({ scores: Float64Array.from(scores), shape: [B, n], labels, k, grad: true }),
     [`tfjs:${name} backend.loss`]: () => be.loss(request),
-    [`tfjs:${name} topkSvmLoss+valueAndGrad`]: layersStep,
+    [`tfjs:${name} topkSvmLossOp+valueAndGrad`]: layersStep,
     [`tfjs:${name} crossEntropyOnBackend`]: () => crossEntropyOnBackend(be, scores, [B, n], labels, true),
   };
   const times = Object.fromEntries(Object.keys(cases).map((c) => [c, []]));

@@ -2,9 +2,9 @@
  * TF.js's own softmax cross-entropy, forward and backward, on the same backend as a
  * {@link TfjsBackend}: the baseline the benchmark sets the top-k losses beside.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { TfjsBackend } from './tfjsBackend.js';
-import { useTfBackend } from './loadBackend.js';
+import { onTfBackend } from './loadBackend.js';
 import { indicator } from './topkLossTensors.js';
 
 /** The summed loss, and either the per-sample losses (forward only) or the gradient of the sum. */
@@ -27,16 +27,16 @@ export async function crossEntropyOnBackend(
   labels: ArrayLike<number>,
   grad = true,
 ): Promise<CrossEntropyResult> {
-  await useTfBackend(backend.tfjs.tfName);
+  backend.checkNotDisposed();
   const [batch, n] = shape;
-  const out: { losses?: tf.Tensor; value?: tf.Tensor; grad?: tf.Tensor } = tf.tidy(() => {
+  const out: { losses?: tf.Tensor; value?: tf.Tensor; grad?: tf.Tensor } = onTfBackend(backend.tfjs.tfName, () => tf.tidy(() => {
     const logits = tf.tensor2d(scores, [batch, n]);
     const oneHot = tf.cast(indicator(tf.tensor1d(Int32Array.from(labels), 'int32'), n), 'float32');
     const perSample = (s: tf.Tensor) => tf.losses.softmaxCrossEntropy(oneHot, s, undefined, undefined, tf.Reduction.NONE);
     if (!grad) return { losses: perSample(logits) };
     const { value, grad: g } = tf.valueAndGrad((s: tf.Tensor) => tf.sum(perSample(s)))(logits);
     return { value, grad: g };
-  });
+  }));
   try {
     if (out.losses !== undefined) {
       const losses = (await out.losses.data()) as Float32Array;

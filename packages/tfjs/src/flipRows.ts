@@ -9,7 +9,7 @@
  * wasm heap, `set` on the cpu backend's arrays); elsewhere (WebGPU, tfjs-node) `tf.reverse` and
  * `tf.pad` are used. Data movement only: no arithmetic happens here.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 // The name carries a version, as in sliceColumns.ts: another copy of this package may register its own.

@@ -30,7 +30,7 @@
  *   entry, and 3 times slower on cpu and WebGPU). The convolutions only multiply and add
  *   non-negative numbers, as the other layouts do.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { concatColumns, sliceColumns } from './sliceColumns.js';
 import { flipRows } from './flipRows.js';
 
@@ -95,11 +95,11 @@ function correlate(x: tf.Tensor2D, top: number, bottom: number, filter: tf.Tenso
   const outRows = top + rows + bottom - taps + 1;
   // Views made by reshape are disposed at once here: each holds its buffer until it is.
   const convolve = (input: tf.Tensor2D, f: tf.Tensor2D, padTop: number, padBottom: number) => {
-    const input4 = input.reshape([1, input.size / channels, 1, channels]) as tf.Tensor4D;
-    const filter4 = f.reshape([f.size / channels, 1, channels, 1]) as tf.Tensor4D;
+    const input4 = tf.reshape(input, [1, input.size / channels, 1, channels]) as tf.Tensor4D;
+    const filter4 = tf.reshape(f, [f.size / channels, 1, channels, 1]) as tf.Tensor4D;
     const out = tf.depthwiseConv2d(input4, filter4, 1, [[0, 0], [padTop, padBottom], [0, 0], [0, 0]]);
     tf.dispose([input4, filter4]);
-    const result = out.reshape([outRows, channels]) as tf.Tensor2D;
+    const result = tf.reshape(out, [outRows, channels]) as tf.Tensor2D;
     out.dispose();
     return result;
   };
@@ -113,7 +113,7 @@ function correlate(x: tf.Tensor2D, top: number, bottom: number, filter: tf.Tenso
     const [first, last] = [Math.max(from, top), Math.min(to, top + rows)];
     if (first < last) pieces.push({ first: first - top, count: last - first, padTop: first - from, padBottom: to - last, tap });
   }
-  const [flatX, flatFilter] = [x.reshape([1, rows * channels]) as tf.Tensor2D, filter.reshape([1, taps * channels]) as tf.Tensor2D];
+  const [flatX, flatFilter] = [tf.reshape(x, [1, rows * channels]) as tf.Tensor2D, tf.reshape(filter, [1, taps * channels]) as tf.Tensor2D];
   const inputs = sliceColumns(flatX, pieces.map((p) => [p.first * channels, p.count * channels]));
   const filters = sliceColumns(flatFilter, pieces.map((p) => [p.tap * channels, h * channels]));
   tf.dispose([flatX, flatFilter]);
@@ -291,15 +291,15 @@ export function linearProductTree(
   }
   const deepInput = { d: coefficients.length - 1, nodes };
   if (convolve) {
-    const rows = coefficients.map((c) => c.reshape([1, batch * nodes]) as tf.Tensor2D);
+    const rows = coefficients.map((c) => tf.reshape(c, [1, batch * nodes]) as tf.Tensor2D);
     const joined = concatColumns(rows);
-    const x = joined.reshape([coefficients.length * batch, nodes]) as tf.Tensor2D;
+    const x = tf.reshape(joined, [coefficients.length * batch, nodes]) as tf.Tensor2D;
     tf.dispose([...rows, joined]);
     const { levels: convolution, root } = convolutionLevels(x, deepInput.d, batch, nodes, K);
     return { shallow, deep: [], convolution, deepInput, root };
   }
   // [batch, nodes, d + 1]; adjacent nodes are siblings from here on (any pairing is a valid tree).
-  const x = tf.transpose(tf.stack(coefficients), [1, 2, 0]).reshape([batch * nodes, coefficients.length]) as tf.Tensor2D;
+  const x = tf.reshape(tf.transpose(tf.stack(coefficients), [1, 2, 0]), [batch * nodes, coefficients.length]) as tf.Tensor2D;
   const { levels: deep, root } = deepProductLevels(x, deepInput.d, nodes, K);
   return { shallow, deep, convolution: [], deepInput, root };
 }
@@ -350,15 +350,15 @@ export function convolutionLevels(x: tf.Tensor2D, d: number, batch: number, node
     // (one filter a channel, a pair). Views made by reshape are disposed at once: each holds
     // its buffer until it is.
     const taps = filterTaps(d, D + 1, pairs);
-    const [leftView, rightView] = [left.reshape([d + 1, pairs]) as tf.Tensor2D, right.reshape([d + 1, pairs]) as tf.Tensor2D];
+    const [leftView, rightView] = [tf.reshape(left, [d + 1, pairs]) as tf.Tensor2D, tf.reshape(right, [d + 1, pairs]) as tf.Tensor2D];
     const filter = flipRows(rightView, taps, true);
     const product = correlate(leftView, d, D - d + taps - (d + 1), filter);
     tf.dispose([leftView, rightView, filter]);
-    current = product.reshape([(D + 1) * batch, nodes / 2]) as tf.Tensor2D;
+    current = tf.reshape(product, [(D + 1) * batch, nodes / 2]) as tf.Tensor2D;
     product.dispose();
     d = D;
   }
-  const rootView = current.reshape([d + 1, batch]);
+  const rootView = tf.reshape(current, [d + 1, batch]);
   const root = tf.transpose(rootView) as tf.Tensor2D;
   tf.dispose([rootView, current]);
   return { levels, root };
@@ -371,7 +371,7 @@ export function convolutionLevels(x: tf.Tensor2D, d: number, batch: number, node
 export function convolutionLevelsAdjoint(levels: readonly ConvolutionLevel[], rootAdjoint: tf.Tensor2D): tf.Tensor2D {
   const [batch, degrees] = rootAdjoint.shape;
   const transposed = tf.transpose(rootAdjoint);
-  let g = transposed.reshape([degrees * batch, 1]) as tf.Tensor2D;
+  let g = tf.reshape(transposed, [degrees * batch, 1]) as tf.Tensor2D;
   transposed.dispose();
   for (let l = levels.length - 1; l >= 0; l--) {
     const { left, right, children, d, D } = levels[l];
@@ -384,13 +384,13 @@ export function convolutionLevelsAdjoint(levels: readonly ConvolutionLevel[], ro
       children !== undefined
         ? [tf.matMul(g, columnPicker('twice', half, 2 * half, (i) => i % half)), tf.matMul(children, columnPicker('swap', 2 * half, 2 * half, (i) => (i + half) % (2 * half)))]
         : [concatColumns([g, g]), concatColumns([right, left])];
-    const [inputView, swappedView] = [input.reshape([D + 1, channels]) as tf.Tensor2D, swapped.reshape([d + 1, channels]) as tf.Tensor2D];
+    const [inputView, swappedView] = [tf.reshape(input, [D + 1, channels]) as tf.Tensor2D, tf.reshape(swapped, [d + 1, channels]) as tf.Tensor2D];
     tf.dispose([g, input, swapped]);
     const taps = filterTaps(d, d + 1, channels);
     const filter = taps > d + 1 ? flipRows(swappedView, taps, false) : swappedView;
     const adjoint = correlate(inputView, 0, 2 * d - D + taps - (d + 1), filter);
     tf.dispose([inputView, swappedView, filter]);
-    g = adjoint.reshape([(d + 1) * batch, 2 * half]) as tf.Tensor2D;
+    g = tf.reshape(adjoint, [(d + 1) * batch, 2 * half]) as tf.Tensor2D;
     adjoint.dispose();
   }
   return g;
@@ -407,7 +407,7 @@ export function deepProductLevels(x: tf.Tensor2D, d: number, nodes: number, K: n
   let current = x;
   for (; nodes > 1; nodes /= 2) {
     const D = Math.min(2 * d, K);
-    const children = current.reshape([current.shape[0] / 2, 2 * (d + 1)]) as tf.Tensor2D;
+    const children = tf.reshape(current, [current.shape[0] / 2, 2 * (d + 1)]) as tf.Tensor2D;
     const leftFactors = tf.matMul(children, factorPicker(d, D, 0));
     const rightFactors = tf.matMul(children, factorPicker(d, D, 1));
     if (current !== x) tf.dispose([current, children]);
@@ -436,7 +436,7 @@ export function deepProductLevelsAdjoint(levels: readonly DeepLevel[], rootAdjoi
     const siblings = tf.add(toLeft, toRight);
     tf.dispose([products, weightedRight, weightedLeft, toLeft, toRight]);
     if (g !== rootAdjoint) g.dispose();
-    g = siblings.reshape([pairs * 2, d + 1]) as tf.Tensor2D;
+    g = tf.reshape(siblings, [pairs * 2, d + 1]) as tf.Tensor2D;
     siblings.dispose();
   }
   return g;
@@ -454,14 +454,14 @@ export function linearProductTreeAdjoint(tree: LinearTree, rootAdjoint: tf.Tenso
   let byCoefficient: tf.Tensor2D;
   if (tree.deep.length === 0) {
     const g = convolutionLevelsAdjoint(tree.convolution, rootAdjoint);
-    byCoefficient = g.reshape([1, (d + 1) * batch * nodes]) as tf.Tensor2D;
+    byCoefficient = tf.reshape(g, [1, (d + 1) * batch * nodes]) as tf.Tensor2D;
     g.dispose();
   } else {
     const g = deepProductLevelsAdjoint(tree.deep, rootAdjoint);
-    byCoefficient = tf.transpose(g.reshape([batch, nodes, d + 1]), [2, 0, 1]).reshape([1, (d + 1) * batch * nodes]) as tf.Tensor2D;
+    byCoefficient = tf.reshape(tf.transpose(tf.reshape(g, [batch, nodes, d + 1]), [2, 0, 1]), [1, (d + 1) * batch * nodes]) as tf.Tensor2D;
   }
   const blocks = Array.from({ length: d + 1 }, (_, p) => [p * batch * nodes, batch * nodes] as const);
-  let adjoint = sliceColumns(byCoefficient, blocks).map((t) => t.reshape([batch, nodes]) as tf.Tensor2D);
+  let adjoint = sliceColumns(byCoefficient, blocks).map((t) => tf.reshape(t, [batch, nodes]) as tf.Tensor2D);
   for (let l = tree.shallow.length - 1; l >= 0; l--) {
     const { coefficients, halves } = tree.shallow[l];
     const d = coefficients.length - 1;
@@ -469,16 +469,16 @@ export function linearProductTreeAdjoint(tree: LinearTree, rootAdjoint: tf.Tenso
     const [, h] = halves[0][0].shape;
     // d parent[r] / d left[p] = right[r - p] and d parent[r] / d right[p] = left[r - p]: both
     // children's adjoints are the parent's adjoint times the children with halves swapped.
-    const swapped = halves.map(([left, right]) => concatColumns([right, left]).reshape([batch, 2, h]));
+    const swapped = halves.map(([left, right]) => tf.reshape(concatColumns([right, left]), [batch, 2, h]));
     // Broadcast over the two halves; the cpu backend broadcasts element by element, so it gets
     // the parent's adjoint written out twice instead.
     const twice = tf.getBackend() === 'cpu';
-    const parent = adjoint.map((p) => (twice ? concatColumns([p, p]) : p).reshape([batch, twice ? 2 : 1, h]));
+    const parent = adjoint.map((p) => tf.reshape((twice ? concatColumns([p, p]) : p), [batch, twice ? 2 : 1, h]));
     const next: tf.Tensor2D[] = [];
     for (let p = 0; p <= d; p++) {
       const terms: tf.Tensor[] = [];
       for (let q = 0; q <= d && p + q <= D; q++) terms.push(tf.mul(parent[p + q], swapped[q]));
-      next.push(sumAndDispose(terms).reshape([batch, 2 * h]) as tf.Tensor2D);
+      next.push(tf.reshape(sumAndDispose(terms), [batch, 2 * h]) as tf.Tensor2D);
     }
     tf.dispose([...adjoint, ...swapped, ...parent]);
     adjoint = next;

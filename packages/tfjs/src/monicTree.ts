@@ -13,7 +13,7 @@
  * cancellation in the product or its adjoint. Intermediates not needed later are disposed at
  * once: on wasm, writing a fresh output is several times slower than reusing memory just freed.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { deepProductLevels, deepProductLevelsAdjoint, sumOf, type DeepLevel } from './linearTree.js';
 import { concatColumns, halveColumns, joinHalves, sliceColumns } from './sliceColumns.js';
 import { nextPowerOfTwo } from './productTree.js';
@@ -78,7 +78,7 @@ export function monicProductTree(tail: tf.Tensor2D, headLow: tf.Tensor2D, headHi
     if (pad > 0) parts.push(r === 0 ? tf.ones([batch, pad]) : tf.zeros([batch, pad]));
     columns.push(parts.length === 1 ? parts[0] : concatColumns(parts));
   }
-  const x = tf.transpose(tf.stack(columns), [1, 2, 0]).reshape([batch * deepCount, d + 1]) as tf.Tensor2D;
+  const x = tf.reshape(tf.transpose(tf.stack(columns), [1, 2, 0]), [batch * deepCount, d + 1]) as tf.Tensor2D;
   const { levels: deep, root } = deepProductLevels(x, d, deepCount, K);
   return { wide, deep, deepInput: { tailNodes: nodes, d, head, nodes: deepCount }, root };
 }
@@ -93,7 +93,7 @@ export function monicProductTreeAdjoint(tree: MonicTree, rootAdjoint: tf.Tensor2
   const { tailNodes, d, head, nodes } = tree.deepInput;
   const batch = g.shape[0] / nodes;
   // Back to one [batch, nodes] row block per coefficient, then the tail's and the head's columns.
-  const byCoefficient = tf.transpose(g.reshape([batch, nodes, d + 1]), [2, 0, 1]).reshape([(d + 1) * batch, nodes]) as tf.Tensor2D;
+  const byCoefficient = tf.reshape(tf.transpose(tf.reshape(g, [batch, nodes, d + 1]), [2, 0, 1]), [(d + 1) * batch, nodes]) as tf.Tensor2D;
   const [headBlock, ...tailBlocks] = sliceRowBlocks(byCoefficient, d + 1);
   const headLow = head > 0 ? sliceColumns(headBlock, [[tailNodes, head]])[0] : tf.zeros([batch, 0]) as tf.Tensor2D;
   let adjoint = tailBlocks.map((t) => (tailNodes < nodes ? sliceColumns(t, [[0, tailNodes]])[0] : t));
@@ -124,6 +124,6 @@ export function monicProductTreeAdjoint(tree: MonicTree, rootAdjoint: tf.Tensor2
 function sliceRowBlocks(x: tf.Tensor2D, count: number): tf.Tensor2D[] {
   const [rows, cols] = x.shape;
   const size = (rows / count) * cols;
-  const flat = x.reshape([1, rows * cols]) as tf.Tensor2D;
-  return sliceColumns(flat, Array.from({ length: count }, (_, i) => [i * size, size] as const)).map((t) => t.reshape([rows / count, cols]) as tf.Tensor2D);
+  const flat = tf.reshape(x, [1, rows * cols]) as tf.Tensor2D;
+  return sliceColumns(flat, Array.from({ length: count }, (_, i) => [i * size, size] as const)).map((t) => tf.reshape(t, [rows / count, cols]) as tf.Tensor2D);
 }

@@ -6,7 +6,7 @@
  * a contiguous slice and every operation element-wise on equal shapes.
  * (The linear-space tree of the loss is in linearTree.ts.)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Stand-in for log(0) inside log-space trees (finite: WebGPU shaders may not honour infinities). */
 export const LOG_ZERO = -1e30;

@@ -10,7 +10,7 @@
  * wasm heap, `set` on the cpu backend's arrays); elsewhere (WebGPU, tfjs-node) it uses `tf.slice`
  * and `tf.concat`. Data movement only: no arithmetic happens here.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 // Kernel names carry a version: another copy of this package in the same process (an older one

@@ -1,6 +1,7 @@
 /** The top-k backend interface of @topk/core, implemented with TF.js tensor operations in float32. */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import {
+  BackendDisposedError,
   BackendUnavailableError,
   checkPaperBackward,
   reduceLossesAndGradient,
@@ -11,12 +12,19 @@ import {
   type LossResult,
   type TopKBackend,
 } from '@topk/core';
-import { TFJS_BACKEND_NAMES, loadBestTfjsBackend, loadTfjsBackend, useTfBackend, type LoadedTfjsBackend, type TfjsBackendName } from './loadBackend.js';
-import { logEspPairTensors, topkLossTensors } from './topkLossTensors.js';
+import { TFJS_BACKEND_NAMES, loadBestTfjsBackend, loadTfjsBackend, onTfBackend, releaseTfjsBackend, type LoadedTfjsBackend, type TfjsBackendName } from './loadBackend.js';
+import { computeLossTensors, logEspPairTensors } from './topkLossTensors.js';
 import { LOG_ZERO } from './productTree.js';
 import { disposeTreeConstants } from './linearTree.js';
+import { checkScoresFitFloat32, float32Scale } from './float32Range.js';
 
-/** A {@link TopKBackend} on one TF.js backend; its name is `tfjs:<backend>`. */
+/** Live (not disposed) TfjsBackend objects per TF.js backend name. */
+const live = new Map<string, number>();
+
+/**
+ * A {@link TopKBackend} on one TF.js backend; its name is `tfjs:<backend>`. Each call computes
+ * on that TF.js backend and leaves TF.js's active backend as it found it.
+ */
 export class TfjsBackend implements TopKBackend {
   readonly name: string;
   readonly precision = 'float32' as const;
@@ -27,18 +35,28 @@ export class TfjsBackend implements TopKBackend {
   constructor(loaded: LoadedTfjsBackend) {
     this.tfjs = loaded;
     this.name = `tfjs:${loaded.name}`;
+    live.set(loaded.tfName, (live.get(loaded.tfName) ?? 0) + 1);
   }
 
+  /**
+   * Losses (and the gradient) of a request. Scores and labels are validated on the host
+   * (`TopKArgumentError`); float64 scores beyond the float32 range are rejected, naming the
+   * entry; tau, alpha and the scores are scaled on the host by a power of two where float32
+   * could not hold them as given (see `float32Scale`).
+   */
   async loss(request: LossRequest): Promise<LossResult> {
+    this.checkNotDisposed();
     const options = validateLossRequest(request);
-    const { k, tau, alpha, mode, backward, reduction, batch, n, labels, weights } = options;
+    const { k, mode, backward, reduction, batch, n, labels, weights, relativeWeights } = options;
     const wantGrad = request.grad === true;
     if (wantGrad && backward === 'paper' && mode !== 'hard') checkPaperBackward(k, n);
-    this.checkNotDisposed();
-    await useTfBackend(this.tfjs.tfName);
-    const scores = request.scores instanceof Float32Array ? request.scores : Float32Array.from(request.scores);
-    const out = tf.tidy(() =>
-      topkLossTensors(tf.tensor2d(scores, [batch, n]), tf.tensor1d(labels, 'int32'), { k, tau, alpha, mode, backward, grad: wantGrad }),
+    const maxAbs = checkScoresFitFloat32(request.scores, n);
+    const { scale, tau, alpha } = float32Scale(k, options.tau, options.alpha, maxAbs);
+    let scores: Float32Array;
+    if (scale === 1) scores = request.scores instanceof Float32Array ? request.scores : Float32Array.from(request.scores);
+    else scores = Float32Array.from(request.scores, (s) => s / scale);
+    const out = onTfBackend(this.tfjs.tfName, () =>
+      tf.tidy(() => computeLossTensors(tf.tensor2d(scores, [batch, n]), tf.tensor1d(labels, 'int32'), { k, tau, alpha, mode, backward, grad: wantGrad })),
     );
     let lossData: Float32Array;
     let gradData: Float32Array | undefined;
@@ -51,20 +69,21 @@ export class TfjsBackend implements TopKBackend {
       out.losses.dispose();
       out.grad?.dispose();
     }
-    const losses = Float64Array.from(lossData);
-    if (gradData === undefined) return { losses, value: reduceLossesAndGradient(losses, weights, reduction) };
-    // wasm reads back a fresh copy of the heap; other backends may hand out their own storage.
-    const grad = this.tfjs.tfName === 'wasm' ? gradData : Float32Array.from(gradData);
-    const value = reduceLossesAndGradient(losses, weights, reduction, grad, n);
+    const losses = Float64Array.from(lossData, (l) => l * scale);
+    if (gradData === undefined) return { losses, value: reduceLossesAndGradient(losses, weights, reduction, undefined, 0, relativeWeights) };
+    // Weights multiply the gradient on the host: in float64, where float32 could overflow.
+    // Without weights, wasm reads back a fresh copy of its heap; other backends may hand out their own storage.
+    const grad = weights !== undefined ? Float64Array.from(gradData) : this.tfjs.tfName === 'wasm' ? gradData : Float32Array.from(gradData);
+    const value = reduceLossesAndGradient(losses, weights, reduction, grad, n, relativeWeights);
     return { losses, value, grad };
   }
 
   async logEsp(request: LogEspRequest): Promise<Float32Array> {
-    const [rows, n] = validateLogEspRequest(request);
     this.checkNotDisposed();
-    await useTfBackend(this.tfjs.tfName);
+    const [rows, n] = validateLogEspRequest(request);
+    checkScoresFitFloat32(request.x, n, 'x');
     const x = request.x instanceof Float32Array ? request.x : Float32Array.from(request.x);
-    const out = tf.tidy(() => logEspPairTensors(tf.tensor2d(x, [rows, n]), request.K));
+    const out = onTfBackend(this.tfjs.tfName, () => tf.tidy(() => logEspPairTensors(tf.tensor2d(x, [rows, n]), request.K)));
     try {
       const [hi, lo] = await Promise.all([out.hi.data(), out.lo.data()]);
       // hi + lo in float64, then rounded once.
@@ -78,16 +97,26 @@ export class TfjsBackend implements TopKBackend {
   }
 
   /**
-   * Frees the constant matrices cached for this TF.js backend (made again if another object
-   * computes on it). TF.js backends themselves are process-wide and stay registered.
+   * Frees the constant matrices cached for this TF.js backend. When this is the last live
+   * `TfjsBackend` on a TF.js backend that this package initialised (not one the user had
+   * initialised), that TF.js backend is disposed too and its device released: a WebGPU device
+   * keeps Node running while it exists. A later `createTfjsBackend` initialises a fresh one.
+   * Calls after `dispose()` throw `BackendDisposedError`; `dispose()` itself may be repeated.
    */
   dispose(): void {
-    if (!this.disposed) disposeTreeConstants(this.tfjs.tfName);
+    if (this.disposed) return;
     this.disposed = true;
+    const { tfName } = this.tfjs;
+    const remaining = (live.get(tfName) ?? 1) - 1;
+    live.set(tfName, remaining);
+    if (remaining > 0) return;
+    disposeTreeConstants(tfName);
+    if (this.tfjs.initialisedHere && tfName === 'webgpu') releaseTfjsBackend(this.tfjs);
   }
 
-  private checkNotDisposed(): void {
-    if (this.disposed) throw new BackendUnavailableError(this.name, 'this backend object was disposed');
+  /** Throws `BackendDisposedError` after {@link dispose}. */
+  checkNotDisposed(): void {
+    if (this.disposed) throw new BackendDisposedError(this.name);
   }
 }
 
@@ -95,6 +124,7 @@ export class TfjsBackend implements TopKBackend {
  * Creates the TF.js backend called `name`: one of `cpu`, `wasm`, `webgpu`, `node`, `node-gpu`
  * (a `tfjs:` prefix is accepted), or `''` for the best available (see {@link loadBestTfjsBackend}).
  * Throws `BackendUnavailableError` for a backend that cannot run here, saying what to install.
+ * The user's active TF.js backend is left as it was.
  */
 export async function createTfjsBackend(name = ''): Promise<TfjsBackend> {
   const bare = name.replace(/^tfjs:?/, '');

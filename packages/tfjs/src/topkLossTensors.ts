@@ -16,7 +16,7 @@
  * Two layouts of the same product: the monic head/tail layout ({@link smoothTopkMonic}, most
  * shapes) and the general one ({@link smoothTopk}); see {@link usesMonicTree}.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { paperSeriesTerms, type BackwardScheme, type LossMode } from '@topk/core';
 import { LOG_ZERO, logProductTree, nextPowerOfTwo } from './productTree.js';
 import { linearProductTree, linearProductTreeAdjoint } from './linearTree.js';
@@ -52,28 +52,29 @@ function splitAlphaK(alpha: number, k: number): [number, number] {
 
 /**
  * Losses (and gradients) of `scores` `[batch, n]` (float32) with int32 `labels` `[batch]`.
- * Inputs are assumed valid (see `validateLossRequest` of @topk/core). Returns new tensors;
- * every intermediate is disposed.
+ * Inputs are assumed valid and within the float32 range (the callers check them; the exported,
+ * checked form is `topkLossTensors` of topkSvmLossOp.ts). Returns new tensors; every
+ * intermediate is disposed.
  */
-export function topkLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, options: TensorLossOptions): LossTensors {
+export function computeLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, options: TensorLossOptions): LossTensors {
   const { k, tau, alpha, mode, grad } = options;
   const [batch, n] = scores.shape;
   return tf.tidy(() => {
     const intLabels = tf.cast(labels, 'int32') as tf.Tensor1D;
     const fast = usesMonicTree(n, options);
     // Flat indices into the row-major scores: row starts, and each row's label.
-    const rowStarts = tf.range(0, batch * n, n, 'int32').reshape([batch, 1]) as tf.Tensor2D;
-    const labelAt = tf.add(rowStarts, intLabels.reshape([batch, 1])) as tf.Tensor2D;
+    const rowStarts = tf.reshape(tf.range(0, batch * n, n, 'int32'), [batch, 1]) as tf.Tensor2D;
+    const labelAt = tf.add(rowStarts, tf.reshape(intLabels, [batch, 1])) as tf.Tensor2D;
     let labelOneHot: tf.Tensor2D | undefined;
     const label = () => (labelOneHot ??= oneHotFloat(intLabels, n));
     // The label is masked out of the top-k search by setting its score to MASKED.
     const masked = fast
-      ? scatterUpdate(scores.reshape([batch * n]), labelAt, tf.fill([batch], MASKED)).reshape([batch, n])
+      ? tf.reshape(scatterUpdate(tf.reshape(scores, [batch * n]), labelAt, tf.fill([batch], MASKED)), [batch, n])
       : tf.add(scores, tf.mul(label(), MASKED));
     const { values: topValues, indices: topIndices } = tf.topk(masked, k);
     masked.dispose();
     const kth = sliceColumns(topValues as tf.Tensor2D, [[k - 1, 1]])[0];
-    const labelScore = tf.gather(scores.reshape([batch * n]), labelAt.reshape([batch])).reshape([batch, 1]);
+    const labelScore = tf.reshape(tf.gather(tf.reshape(scores, [batch * n]), tf.reshape(labelAt, [batch])), [batch, 1]);
     // numerator = alpha k - (s_y - c): the subtraction s_y - c is exact where it matters (Sterbenz).
     const [alphaHi, alphaLo] = splitAlphaK(alpha, k);
     const numerator = tf.add(tf.sub(alphaHi, tf.sub(labelScore, kth)), alphaLo);
@@ -132,7 +133,7 @@ function log1pSmall(u: tf.Tensor): tf.Tensor {
 }
 
 function result(parts: { losses: tf.Tensor; grad?: tf.Tensor }): LossTensors {
-  const losses = parts.losses.reshape([-1]) as tf.Tensor1D;
+  const losses = tf.reshape(parts.losses, [-1]) as tf.Tensor1D;
   return parts.grad === undefined ? { losses } : { losses, grad: parts.grad as tf.Tensor2D };
 }
 
@@ -159,7 +160,7 @@ function hardTopk(label: tf.Tensor2D, kthIndex: tf.Tensor, numerator: tf.Tensor,
   const losses = tf.relu(tf.div(numerator, k));
   if (!grad) return { losses };
   const activeOverK = tf.div(tf.step(losses), k); // 1/k where the loss is positive
-  const atKth = oneHotFloat(kthIndex.reshape([-1]) as tf.Tensor1D, n);
+  const atKth = oneHotFloat(tf.reshape(kthIndex, [-1]) as tf.Tensor1D, n);
   return { losses, grad: tf.mul(tf.sub(atKth, label), activeOverK) };
 }
 
@@ -313,17 +314,17 @@ function smoothTopkMonic(
   const [headValues, kth] = sliceColumns(topValues, [[0, h], [k - 1, 1]]);
   const [headAt, kthAt] = sliceColumns(tf.add(topIndices, rowStarts) as tf.Tensor2D, [[0, h], [k - 1, 1]]);
   // The label's and the head's places in the tail get x = EXP_ZERO (e = 0: the factor 1).
-  const outside = tf.concat([labelAt.reshape([batch]), headAt.reshape([batch * h])]).reshape([batch * k, 1]);
+  const outside = tf.reshape(tf.concat([tf.reshape(labelAt, [batch]), tf.reshape(headAt, [batch * h])]), [batch * k, 1]);
   const shifted = tf.sub(scores, kth);
   const x = tf.div(shifted, kTau);
   shifted.dispose();
-  const xTail = scatterUpdate(x.reshape([batch * n]), outside, tf.fill([batch * k], EXP_ZERO)).reshape([batch, n]);
+  const xTail = tf.reshape(scatterUpdate(tf.reshape(x, [batch * n]), outside, tf.fill([batch * k], EXP_ZERO)), [batch, n]);
   x.dispose();
   // The tail's coefficients e_j / sum_tail e: a softmax (the k-th entry has x = 0, the row's
   // maximum, so gamma = 1 / sum is the softmax there).
   const tail = tf.softmax(xTail) as tf.Tensor2D;
   xTail.dispose();
-  const gamma = tf.gather(tail.reshape([batch * n]), kthAt.reshape([batch])).reshape([batch, 1]) as tf.Tensor2D;
+  const gamma = tf.reshape(tf.gather(tf.reshape(tail, [batch * n]), tf.reshape(kthAt, [batch])), [batch, 1]) as tf.Tensor2D;
   const u = tf.exp(tf.neg(tf.div(tf.sub(headValues, kth), kTau))) as tf.Tensor2D;
   const tree = monicProductTree(tail, u, gamma, k);
   const [qK1, qK] = sliceColumns(tree.root, [[k - 1, 1], [k, 1]]);
@@ -335,8 +336,8 @@ function smoothTopkMonic(
   const adjoint = monicProductTreeAdjoint(tree, rootAdjoint);
   // d tail_j / d x_j = tail_j (gamma held fixed: the loss does not depend on it); d u / d x = -u.
   const tailGrad = tf.mul(tail, adjoint.tail);
-  const outsideGrad = tf.concat([tf.neg(rhoOverK).reshape([batch]), tf.neg(tf.mul(u, adjoint.headLow)).reshape([batch * h])]);
-  const g = scatterUpdate(tailGrad.reshape([batch * n]), outside, outsideGrad).reshape([batch, n]);
+  const outsideGrad = tf.concat([tf.reshape(tf.neg(rhoOverK), [batch]), tf.reshape(tf.neg(tf.mul(u, adjoint.headLow)), [batch * h])]);
+  const g = tf.reshape(scatterUpdate(tf.reshape(tailGrad, [batch * n]), outside, outsideGrad), [batch, n]);
   tailGrad.dispose();
   return { losses, grad: g };
 }
@@ -450,7 +451,7 @@ export function logEspPairTensors(x: tf.Tensor2D, K: number): { hi: tf.Tensor2D;
     const width = nextPowerOfTwo(n);
     let xT: tf.Tensor = tf.transpose(x);
     if (width > n) xT = tf.concat([xT, tf.fill([width - n, rows], LOG_ZERO)], 0);
-    const root = logProductTree(tf.zeros([width * rows]) as tf.Tensor1D, xT.reshape([-1]) as tf.Tensor1D, width, K);
+    const root = logProductTree(tf.zeros([width * rows]) as tf.Tensor1D, tf.reshape(xT, [-1]) as tf.Tensor1D, width, K);
     return { hi: tf.stack(root.map((c) => c.hi), 1) as tf.Tensor2D, lo: tf.stack(root.map((c) => c.lo), 1) as tf.Tensor2D };
   });
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
 import ts from 'typescript';
 import * as topk from '../src/index.js';
 
@@ -14,7 +15,7 @@ it('the model.compile example of docs/tfjs.md trains: loss falls, top-3 accuracy
   const typed = code.replace(/^import .*$/gm, '').replace(/console\.log\((.*)\);/, 'return history;');
   // Strip the types (TypeScript's own transpiler), so the page's code runs as written.
   const body = ts.transpileModule(typed, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
-  const run = new Function('tf', 'topk', `const { createTfjsBackend, topkSvmLoss, topKCategoricalAccuracy } = topk; return (async () => { ${body} })();`);
+  const run = new Function('tf', 'topk', `const { topkSvmKerasLoss, topKCategoricalAccuracy } = topk; return (async () => { ${body} })();`);
   const history = (await run(tf, topk)) as tf.History;
   const losses = history.history.loss as number[];
   const accuracy = history.history.top3Accuracy as number[];

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { CoreBackend, TopKArgumentError } from '@topk/core';
-import { createTfjsBackend, sparseTopKCategoricalAccuracy, topKCategoricalAccuracy, topkSvmLoss, type TfjsBackend } from '../src/index.js';
+import { createTfjsBackend, sparseTopKCategoricalAccuracy, topKCategoricalAccuracy, topkSvmKerasLoss, topkSvmLossOp, type TfjsBackend } from '../src/index.js';
 
 const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
 const core = new CoreBackend();
@@ -40,10 +40,11 @@ for (const name of BACKENDS) {
         const n = 9;
         const { scores, labels } = scoresAndLabels(batch, n, scale, 7 + scale);
         const classWeights = Array.from({ length: n }, (_, j) => 0.5 + j / 4);
-        const loss = topkSvmLoss({ k: 3, tau, alpha: 1, classWeights });
+        // Class weights as per-sample weights of the functional op; tf.Reduction.MEAN is core's 'mean'.
+        const weights = tf.tensor1d(labels.map((label) => classWeights[label]));
         const yTrue = tf.tensor2d(labels, [batch, 1]);
         const yPred = tf.tensor2d(scores, [batch, n]);
-        const { value, grad } = tf.valueAndGrad((s: tf.Tensor) => loss(yTrue, s) as tf.Scalar)(yPred);
+        const { value, grad } = tf.valueAndGrad((s: tf.Tensor) => topkSvmLossOp(yTrue, s, { k: 3, tau, alpha: 1 }, weights, tf.Reduction.MEAN) as tf.Scalar)(yPred);
         const reference = await core.loss({ scores: Float64Array.from(scores), shape: [batch, n], labels, k: 3, tau, alpha: 1, reduction: 'mean', classWeights, grad: true });
         expect(Math.abs((await value.data())[0] - reference.value) / Math.max(1, Math.abs(reference.value))).toBeLessThan(1e-5);
         const g = await grad.data();
@@ -59,10 +60,9 @@ for (const name of BACKENDS) {
       const [batch, n, k, tau] = [2, 12, 3, 1e-3];
       const scores = Float32Array.from({ length: batch * n }, (_, i) => (i === 7 || i === n + 2 ? 3e4 : 0));
       const labels = [1, 5];
-      const loss = topkSvmLoss({ k, tau, backward: 'paper', reduction: 'sum' });
       const yTrue = tf.tensor1d(labels);
       const yPred = tf.tensor2d(scores, [batch, n]);
-      const valueAndGrad = tf.valueAndGrad((s: tf.Tensor) => loss(yTrue, s) as tf.Scalar);
+      const valueAndGrad = tf.valueAndGrad((s: tf.Tensor) => topkSvmLossOp(yTrue, s, { k, tau, backward: 'paper' }, undefined, tf.Reduction.SUM) as tf.Scalar);
       const first = valueAndGrad(yPred);
       const reference = await core.loss({ scores: Float64Array.from(scores), shape: [batch, n], labels, k, tau, reduction: 'sum', backward: 'paper', grad: true });
       const exact = await core.loss({ scores: Float64Array.from(scores), shape: [batch, n], labels, k, tau, reduction: 'sum', grad: true });
@@ -79,7 +79,7 @@ for (const name of BACKENDS) {
       tf.dispose([yTrue, yPred]);
     });
 
-    it('accepts one-hot labels and [batch, n, ...spatial] scores (one loss per position)', async () => {
+    it('with classAxis: 1, accepts one-hot labels and [batch, n, ...spatial] scores (one loss per position)', async () => {
       await tf.setBackend(backend.tfjs.tfName);
       const [batch, n, h, w] = [2, 5, 3, 2];
       const r = random(3);
@@ -89,7 +89,7 @@ for (const name of BACKENDS) {
       const sparse = tf.tensor3d(labelData, [batch, h, w]);
       const oneHotRows = labelData.flatMap((label) => Array.from({ length: n }, (_, j) => (j === label ? 1 : 0)));
       const oneHot = tf.transpose(tf.tensor4d(oneHotRows, [batch, h, w, n]), [0, 3, 1, 2]);
-      const loss = topkSvmLoss({ k: 2, tau: 0.5, reduction: 'none' });
+      const loss = topkSvmKerasLoss({ k: 2, tau: 0.5, classAxis: 1 });
       const fromSparse = loss(sparse, yPred);
       const fromOneHot = loss(oneHot, yPred);
       expect(fromSparse.shape).toEqual([batch, h, w]);
@@ -104,12 +104,12 @@ for (const name of BACKENDS) {
 
     it('rejects out-of-range labels and bad options with TopKArgumentError', async () => {
       await tf.setBackend(backend.tfjs.tfName);
-      expect(() => topkSvmLoss({ k: 0 })).toThrow(TopKArgumentError);
-      expect(() => topkSvmLoss({ k: 2, tau: -1 })).toThrow(TopKArgumentError);
-      const loss = topkSvmLoss({ k: 2 });
-      // WebGPU cannot read labels back synchronously in Node, so only the others check them.
-      if (name !== 'webgpu') expect(() => loss(tf.tensor1d([0, 7]), tf.zeros([2, 4]))).toThrow(TopKArgumentError);
-      expect(() => topkSvmLoss({ k: 4 })(tf.tensor1d([0, 1]), tf.zeros([2, 4]))).toThrow(TopKArgumentError);
+      expect(() => topkSvmKerasLoss({ k: 0 })).toThrow(TopKArgumentError);
+      expect(() => topkSvmKerasLoss({ k: 2, tau: -1 })).toThrow(TopKArgumentError);
+      const loss = topkSvmKerasLoss({ k: 2 });
+      // Labels held on the host are checked on every backend, WebGPU included.
+      expect(() => loss(tf.tensor1d([0, 7]), tf.zeros([2, 4]))).toThrow(TopKArgumentError);
+      expect(() => topkSvmKerasLoss({ k: 4 })(tf.tensor1d([0, 1]), tf.zeros([2, 4]))).toThrow(TopKArgumentError);
     });
 
     it('top-k accuracy metrics count ties in favour of the label, for sparse and one-hot labels', async () => {
@@ -133,7 +133,7 @@ for (const name of BACKENDS) {
       const xs = Float32Array.from({ length: samples * features }, () => r() * 2 - 1);
       const ys = Array.from({ length: samples }, (_, i) => Math.floor(((xs[i * features] + 1) / 2) * n * 0.999));
       const model = tf.sequential({ layers: [tf.layers.dense({ units: n, inputShape: [features], kernelInitializer: 'zeros' })] });
-      model.compile({ optimizer: tf.train.adam(0.05), loss: topkSvmLoss({ k: 3, tau: 0.1 }), metrics: [topKCategoricalAccuracy(3)] });
+      model.compile({ optimizer: tf.train.adam(0.05), loss: topkSvmKerasLoss({ k: 3, tau: 0.1 }), metrics: [topKCategoricalAccuracy(3)] });
       const x = tf.tensor2d(xs, [samples, features]);
       // model.fit checks targets against the output shape: one-hot labels.
       const y = tf.tensor2d(ys.flatMap((label) => Array.from({ length: n }, (_, j) => (j === label ? 1 : 0))), [samples, n]);
@@ -153,9 +153,9 @@ for (const name of BACKENDS) {
       const { scores, labels } = scoresAndLabels(4, 6, 1, 5);
       const yPred = tf.tensor2d(scores, [4, 6]);
       const yTrue = tf.tensor1d(labels);
-      const loss = topkSvmLoss({ k: 2, mode: 'auto' });
+      const loss = topkSvmKerasLoss({ k: 2, mode: 'auto' });
       // Each call runs the forward pass and the backward pass.
-      const valueAndGrad = tf.valueAndGrad((s: tf.Tensor) => loss(yTrue, s) as tf.Scalar);
+      const valueAndGrad = tf.valueAndGrad((s: tf.Tensor) => tf.mean(loss(yTrue, s)) as tf.Scalar);
       // Warm up (the first calls may create kernels' constant tensors).
       const warm = valueAndGrad(yPred);
       tf.dispose([warm.value, warm.grad]);

@@ -5,7 +5,7 @@ import { loadTfjsBackend, useTfBackend } from '../src/loadBackend.js';
 import { monicProductTree, monicProductTreeAdjoint } from '../src/monicTree.js';
 import { createTfjsBackend } from '../src/tfjsBackend.js';
 import { usesMonicTree } from '../src/topkLossTensors.js';
-import { topkSvmLoss } from '../src/layersLoss.js';
+import { topkSvmLossOp } from '../src/topkSvmLossOp.js';
 import { random, truncatedProduct } from './truncatedProduct.js';
 
 for (const backend of ['wasm', 'cpu'] as const) {
@@ -84,7 +84,7 @@ describe('the smooth loss in the monic layout and in the general one', () => {
       const scores = tf.tensor2d(Float32Array.from({ length: 4 * 50 }, (_, i) => Math.sin(i)), [4, 50]);
       const before = scores.dataSync().slice();
       const labels = tf.tensor1d([0, 7, 49, 3], 'int32');
-      const { value, grad } = tf.valueAndGrad((s: tf.Tensor) => topkSvmLoss({ k: 5 })(labels, s))(scores);
+      const { value, grad } = tf.valueAndGrad((s: tf.Tensor) => topkSvmLossOp(labels, s, { k: 5 }, undefined, tf.Reduction.MEAN) as tf.Scalar)(scores);
       expect(Array.from(scores.dataSync())).toEqual(Array.from(before));
       tf.dispose([scores, labels, value, grad]);
     });

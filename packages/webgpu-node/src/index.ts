@@ -6,8 +6,11 @@
  * adapter (no GPU; Dawn rejects Mesa's lavapipe), the shim falls back to OpenGL ES on
  * Mesa's llvmpipe, which only offers the `compatibility` feature level, and wraps
  * `requestAdapter` so that libraries that ask for a plain adapter (TF.js, gpu.js) get it.
+ *
+ * Node's own modules (`node:module`) and Dawn are imported only inside
+ * {@link installNavigatorGpu}, when no `navigator.gpu` exists: a bundler that meets a package
+ * referring to this one resolves nothing Node-only, and browsers keep their own WebGPU.
  */
-import { createRequire } from 'node:module';
 
 /** Which Dawn configuration ended up serving `navigator.gpu`. */
 export interface InstalledGpu {
@@ -109,7 +112,10 @@ function describe(adapter: GPUAdapter): AdapterDescription {
   };
 }
 
-function loadDawn(): DawnModule {
+async function loadDawn(): Promise<DawnModule> {
+  // A variable specifier: bundlers leave the import alone (it never runs where navigator.gpu exists).
+  const nodeModule: string = 'node:module';
+  const { createRequire } = (await import(nodeModule)) as typeof import('node:module');
   const require = createRequire(import.meta.url);
   // `webgpu` is an ES module whose native addon is a .node file; load the addon through
   // the package's own entry so that the platform-specific path logic stays theirs.
@@ -120,7 +126,8 @@ function loadDawn(): DawnModule {
     return require(`${addonDir}${process.platform}-${arch}.dawn.node`) as DawnModule;
   } catch (error) {
     throw new WebGpuUnavailableError(
-      `could not load Dawn (npm package webgpu@0.3.8): ${(error as Error).message}`,
+      `could not load Dawn, the npm package webgpu (install it with \`npm install webgpu@0.3.8\`; ` +
+        `on Debian 12 later builds need a newer libstdc++): ${(error as Error).message}`,
     );
   }
 }
@@ -144,7 +151,7 @@ async function install(options: InstallOptions): Promise<InstalledGpu> {
 
   // EGL otherwise tries X11 first and fails on headless machines.
   process.env.EGL_PLATFORM ??= 'surfaceless';
-  const dawn = loadDawn();
+  const dawn = await loadDawn();
   const extra = [...(options.dawnOptions ?? [])];
   const choice = options.backend ?? 'auto';
 

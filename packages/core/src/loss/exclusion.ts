@@ -2,8 +2,13 @@
  * Log-space inclusion terms of a set of "head" entries on top of a fixed "base" polynomial,
  * by prefix and suffix products (positive terms only, nothing cancels):
  *
- *   full(t)      = base(t) * prod_i (1 + exp(h_i) t)                    (truncated at degree K)
- *   without_i(t) = base(t) * prod_{i' != i} (1 + exp(h_i') t)
+ *   full(t)      = base(t) * prod_i f_i(t)                    (truncated at degree K)
+ *   without_i(t) = base(t) * prod_{i' != i} f_i'(t)
+ *
+ * with f_i(t) = 1 + exp(h_i) t for an ordinary entry and f_i(t) = exp(-h_i) + t for an inverted
+ * one: the same factor divided by exp(h_i). Entries far above the rest (h_i up to the largest
+ * double, or +Infinity) are passed inverted, so that every log coefficient stays moderate and the
+ * common factor prod exp(h_i) cancels exactly from every ratio the losses take.
  *
  * Used with the top entries of a row as the head (the fast path of the losses), and with the
  * whole row as the head and base = 1 (the all-log-space path, which never overflows).
@@ -24,7 +29,8 @@ export class ExclusionWorkspace {
  * Computes `log full[0..K]` into `full`, the log of the head's own polynomial (degrees
  * 0..K, without the base) into `headOnly`, and for each head entry i and each degree d in
  * `degrees`, `log [t^d] without_i(t)` into `out[i * degrees.length + e]` (e indexing `degrees`).
- * `base` holds log coefficients for degrees 0..K (`-Infinity` for zero).
+ * `base` holds log coefficients for degrees 0..K (`-Infinity` for zero). The first `inverted`
+ * head entries use the inverted factor `exp(-h) + t`.
  */
 export function logExclusion(
   head: ArrayLike<number>,
@@ -36,6 +42,7 @@ export function logExclusion(
   headOnly: Float64Array,
   out: Float64Array,
   ws: ExclusionWorkspace,
+  inverted = 0,
 ): void {
   const stride = K + 1;
   const { prefix, suffix, next } = ws;
@@ -43,15 +50,15 @@ export function logExclusion(
   prefix.fill(-Infinity, 0, (headLength + 1) * stride);
   prefix[0] = 0;
   for (let i = 0; i < headLength; i++) {
-    const h = head[i];
     const from = i * stride;
     const to = from + stride;
     const top = Math.min(K, i + 1);
-    prefix[to] = 0;
+    // Factor lo + hi t in log space: (0, h) ordinary, (-h, 0) inverted.
+    const lo = i < inverted ? -head[i] : 0;
+    const hi = i < inverted ? 0 : head[i];
+    prefix[to] = prefix[from] + lo;
     for (let m = 1; m <= top; m++) {
-      const a = prefix[from + m];
-      const b = prefix[from + m - 1] + h;
-      prefix[to + m] = a === -Infinity ? b : a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
+      prefix[to + m] = logAdd(prefix[from + m] + lo, prefix[from + m - 1] + hi);
     }
   }
   for (let m = 0; m <= K; m++) headOnly[m] = prefix[headLength * stride + m];
@@ -83,14 +90,18 @@ export function logExclusion(
       if (max !== -Infinity) for (let a = 0; a <= d; a++) sum += Math.exp(prefix[from + a] + suffix[d - a] - max);
       out[i * nd + e] = max === -Infinity ? -Infinity : max + Math.log(sum);
     }
-    const h = head[i];
-    next[0] = suffix[0];
-    for (let m = 1; m <= K; m++) {
-      const a = suffix[m];
-      const b = suffix[m - 1] + h;
-      next[m] = b === -Infinity ? a : a === -Infinity ? b : a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
-    }
+    const lo = i < inverted ? -head[i] : 0;
+    const hi = i < inverted ? 0 : head[i];
+    next[0] = suffix[0] + lo;
+    for (let m = 1; m <= K; m++) next[m] = logAdd(suffix[m] + lo, suffix[m - 1] + hi);
     suffix.set(next);
   }
   full.set(suffix);
+}
+
+/** `log(exp(a) + exp(b))` for a, b finite or `-Infinity`. */
+function logAdd(a: number, b: number): number {
+  if (b === -Infinity) return a;
+  if (a === -Infinity) return b;
+  return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 }

@@ -3,6 +3,7 @@
  * max-over-k-tuples form of the official code; the paper's first statement omits the 1/k),
  * its subgradient, and the official code's per-sample switch to it.
  */
+import { type Margin, marginInScoreUnits } from './margin.js';
 
 /** Index of the k-th largest entry of the row without entry `exclude` (-1 to exclude none). */
 export function kthLargestIndex(
@@ -46,7 +47,7 @@ export function hardTopkRow(
   gradOffset: number,
 ): number {
   const { index, value } = kthLargestIndex(scores, offset, n, k, y, scratch);
-  const loss = Math.max(0, alpha + (value - scores[offset + y]) / k);
+  const loss = Math.max(0, hardMargin(alpha, value, scores[offset + y], k));
   if (grad !== null) {
     grad.fill(0, gradOffset, gradOffset + n);
     if (loss > 0) {
@@ -56,6 +57,21 @@ export function hardTopkRow(
   }
   return loss;
 }
+
+const LN_1000 = Math.log(1000);
+
+/**
+ * alpha + (c - s_y) / k, from the margin k alpha + c - s_y kept as hi + lo (exact where alpha and
+ * the score gap nearly cancel); where that overflows, from halves. Infinity only where the result
+ * itself is out of range.
+ */
+function hardMargin(alpha: number, c: number, sy: number, k: number): number {
+  marginInScoreUnits(k, alpha, c, sy, margin);
+  if (Number.isFinite(margin.hi)) return (margin.hi + margin.lo) / k;
+  return alpha + 2 * ((c / 2 - sy / 2) / k);
+}
+
+const margin: Margin = { hi: 0, lo: 0 };
 
 /**
  * The official implementation's switch: a sample takes the hard loss when the gap between its
@@ -70,5 +86,9 @@ export function usesHardLoss(
   scratch: Float64Array,
 ): boolean {
   const { value, next } = kthLargestIndex(scores, offset, n, k, -1, scratch);
-  return value - next >= k * tau * Math.log(1000);
+  const gap = value - next;
+  const threshold = k * tau * LN_1000;
+  if (Number.isFinite(gap) && Number.isFinite(threshold)) return gap >= threshold;
+  // The gap or the threshold beyond the doubles: compare gap / (k tau) with ln(1000), from halves.
+  return ((value / 2 - next / 2) / k / tau) * 2 >= LN_1000;
 }

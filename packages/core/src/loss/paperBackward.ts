@@ -5,14 +5,27 @@
  * negative parts summed separately in log space; where they are within a relative 1e-5 of
  * each other, the p-term series `sum_{t<p} (-1)^t sigma_{m+t}(e) / e_j^{t+1}` instead, clamped to
  * [0, 1] (where it breaks down the official code returns NaN or infinities).
- * Works on the unshifted `x = s / (k tau)` as the official code does.
+ *
+ * The official code works on the unshifted `x = s / (k tau)`; here each row is shifted by c, its
+ * k-th largest score without the label, so that huge scores do not swallow the terms that decide
+ * the values (an all-equal row of 1e20 would otherwise give every entry pi = 1). Every value the
+ * scheme computes is invariant to the shift except the switch's denominator |N|, which is taken
+ * back to the unshifted scale: the decisions are the official code's, the values its values up to
+ * rounding on moderate inputs and finite, within [0, 1], on every input.
  */
 import { logEspDivideAndConquer } from '../esp/divideAndConquer.js';
-import { logAddExp, sigmoid } from '../logspace.js';
+import { logAddExp } from '../logspace.js';
 import { TopKArgumentError } from '../errors.js';
+import { kthLargest } from '../select.js';
+import { SmoothTopkWorkspace, scaledDifference, smoothTopkRow } from './smooth.js';
 
 const THRESHOLD = 1e-5;
 const EPS = 1e-5;
+/**
+ * Shifted x beyond +-X_LIMIT are clamped to it: exp(x) is saturated long before, and sums of up
+ * to k + p such terms stay finite.
+ */
+const X_LIMIT = 1e290;
 
 /** The official default number of series terms, `floor(1 + 0.2 k)`. */
 export function paperSeriesTerms(k: number): number {
@@ -33,8 +46,11 @@ function logSubExp(a: number, b: number): number {
   return a + Math.log1p(-Math.exp(b - a));
 }
 
-/** The paper's `pi_m(j)` for one entry, given `log sigma_0..sigma_{k+p-1}`. */
-function paperInclusion(logS: Float64Array, xj: number, m: number, p: number): number {
+/**
+ * The paper's `pi_m(j)` for one entry, given `log sigma_0..sigma_{k+p-1}` of the shifted entries
+ * and `offset` = c / (k tau), the shift of one degree.
+ */
+function paperInclusion(logS: Float64Array, xj: number, m: number, p: number, offset: number): number {
   if (m === 0) return 0;
   // Recursion: positive terms sigma_{m-1-t} e^t for even t, negative for odd t.
   let pos = -Infinity;
@@ -44,11 +60,14 @@ function paperInclusion(logS: Float64Array, xj: number, m: number, p: number): n
     if (t % 2 === 0) pos = logAddExp(pos, term);
     else neg = logAddExp(neg, term);
   }
-  // The official code stands in -1/eps for an empty part.
-  if (pos === -Infinity) pos = -1 / EPS;
-  if (neg === -Infinity) neg = -1 / EPS;
-  const unstable = (pos - neg) / (Math.abs(neg) + EPS) < THRESHOLD;
-  if (!unstable) return Math.exp(logSubExp(pos, neg) + xj - logS[m]);
+  // The switch on the unshifted parts P = pos + (m-1) c/(k tau), N likewise; the official code
+  // stands in -1/eps for an empty part.
+  const shiftOfPart = m === 1 ? 0 : (m - 1) * offset;
+  const P = pos === -Infinity ? -1 / EPS : pos + shiftOfPart;
+  const N = neg === -Infinity ? -1 / EPS : neg + shiftOfPart;
+  const difference = pos !== -Infinity && neg !== -Infinity ? pos - neg : P - N;
+  const unstable = difference / (Math.abs(N) + EPS) < THRESHOLD;
+  if (!unstable) return Math.min(1, Math.exp(logSubExp(pos, neg) + xj - logS[m]));
   let sPos = -Infinity;
   let sNeg = -Infinity;
   for (let t = 0; t < p; t++) {
@@ -59,13 +78,15 @@ function paperInclusion(logS: Float64Array, xj: number, m: number, p: number): n
   // Where the series has broken down (e_j far from dominating) its value can leave [0, 1], the
   // range of the probability it stands for, down to negative numbers or up to overflow: the
   // official code's log-space subtraction gives NaN or infinity there. Clamped to [0, 1] instead.
-  if (sNeg >= sPos) return 0;
+  if (!(sNeg < sPos)) return 0;
   return Math.min(1, Math.exp(logSubExp(sPos, sNeg) + xj - logS[m]));
 }
 
 /**
  * Gradient of the smooth top-k SVM loss of one row by the paper's backward, written into `grad`.
  * Its sigma values are exact (log-space divide and conquer); only the backward differs.
+ * `rho` is sigmoid(z) of the row when the caller has it (from {@link smoothTopkRow}'s
+ * workspace); otherwise it is computed here.
  */
 export function paperGradientRow(
   scores: ArrayLike<number>,
@@ -77,18 +98,29 @@ export function paperGradientRow(
   alpha: number,
   grad: Float64Array,
   gradOffset: number,
+  rho?: number,
 ): void {
   const p = paperSeriesTerms(k);
+  if (rho === undefined) {
+    const ws = new SmoothTopkWorkspace(n, k);
+    smoothTopkRow(scores, offset, y, tau, alpha, ws, null, 0);
+    rho = ws.rho;
+  }
+  const c = kthLargest(scores, offset, n, k, y, new Float64Array(k));
+  const degreeShift = c / k / tau;
   const x = new Float64Array(n - 1);
   const index = new Int32Array(n - 1);
   let m = 0;
-  for (let j = 0; j < n; j++) if (j !== y) { index[m] = j; x[m++] = scores[offset + j] / (k * tau); }
+  for (let j = 0; j < n; j++) {
+    if (j === y) continue;
+    index[m] = j;
+    x[m++] = Math.max(-X_LIMIT, Math.min(X_LIMIT, scaledDifference(scores[offset + j], c, k, tau)));
+  }
   const logS = logEspDivideAndConquer(x, k + p - 1);
-  const z = alpha / tau + logS[k] - logS[k - 1] - scores[offset + y] / (k * tau);
-  const rhoOverK = sigmoid(z) / k;
+  const rhoOverK = rho / k;
   for (let i = 0; i < m; i++) {
-    const piK = paperInclusion(logS, x[i], k, p);
-    const piK1 = paperInclusion(logS, x[i], k - 1, p);
+    const piK = paperInclusion(logS, x[i], k, p, degreeShift);
+    const piK1 = paperInclusion(logS, x[i], k - 1, p, degreeShift);
     grad[gradOffset + index[i]] = rhoOverK * (piK - piK1);
   }
   grad[gradOffset + y] = -rhoOverK;

@@ -7,22 +7,38 @@
  *   L   = tau * softplus(z),   z = alpha / tau + log sigma_k(E) - log sigma_{k-1}(E) - x_y
  *   dL/ds_j = sigmoid(z) * (pi_k(j) - pi_{k-1}(j)) / k  (j != y),   dL/ds_y = -sigmoid(z) / k
  *
+ * Exact for every finite score: the entries above c (x > 0, at most k - 1 of them, x up to
+ * +Infinity) enter through the inverted factor exp(-x) + t instead of 1 + exp(x) t, so
+ * log sigma_k - log sigma_{k-1} is a difference of moderate numbers (their huge common part
+ * sum x cancels analytically) and an entry far above the rest gets inclusion probability
+ * exactly 1 in both degrees; entries far below get exp(x) = 0. The margin alpha / tau - x_y is
+ * carried in score units (see {@link assembleLoss}), never as a difference of huge quotients.
+ *
  * Fast path: unless the whole row fits in linear space (k * max x <= 300), the (at most k-1)
  * entries with x > 0 form the head, handled in log space; all others (the tail) go through the
  * summation algorithm in linear space, times a factor beta that keeps every tail coefficient
  * below e^600. Tail gradients come from prefix products and the adjoint of the summation
  * algorithm, both sums of positive terms. Should anything leave the float64 range, or a
- * coefficient that matters come near underflow, the row is recomputed entirely in log space.
+ * coefficient that matters come near underflow, or k tau be so large that s_j - c could
+ * overflow while x_j stays moderate, the row is computed entirely in log space.
  */
 import { ExclusionWorkspace, logExclusion } from './exclusion.js';
 import { kthLargest } from '../select.js';
 import { sigmoid, softplus } from '../logspace.js';
 import { type TailKernels, tailKernels } from './tailKernels.js';
+import { type Margin, marginInScoreUnits } from './margin.js';
 
 /** Tail coefficients are kept below e^TAIL_LOG_LIMIT (float64 overflows past e^709). */
 const TAIL_LOG_LIMIT = 600;
 /** Largest k * x_max for which the whole row is handled in linear space. */
 const LINEAR_SPREAD_LIMIT = 300;
+/**
+ * Up to this k tau, a difference s_j - c that overflows means |x_j| > 1.7e305: saturated, so the
+ * fast path may let it become +-Infinity. Beyond it the row goes to the all-log path.
+ */
+const FAST_KTAU_LIMIT = 1e300;
+/** Above this z, tau * softplus(z) is assembled as tau * z + tau * log1p(exp(-z)) in score units. */
+const LINEAR_Z = 30;
 
 /** Buffers for the rows of one batch (size n, fixed k): reused row after row. */
 export class SmoothTopkWorkspace {
@@ -42,6 +58,8 @@ export class SmoothTopkWorkspace {
   /** Head length and tail sum of the last {@link splitHeadAndTail}. */
   headLength = 0;
   tailMass = 0;
+  /** sigmoid(z) of the last row computed: the weight of the gradient. */
+  rho = 0;
   readonly headExclusion: ExclusionWorkspace;
   readonly degrees: readonly number[];
   /** log((n - 1) / r) for r = 1..k: terms of the bound log sigma_r(v) <= r log(sum v) - log r!. */
@@ -115,19 +133,72 @@ export function smoothTopkRow(
   const shift = kthLargest(scores, offset, n, k, y, heap);
   let max = shift;
   for (let i = 1; i < k; i++) if (heap[i] > max) max = heap[i];
-  const scale = 1 / (k * tau);
-  const loss = fastRow(scores, offset, shift, (max - shift) * scale, scale, y, tau, alpha, ws, grad, gradOffset);
-  if (Number.isFinite(loss) && (grad === null || rowFinite(grad, gradOffset, n))) return loss;
-  return allLogRow(scores, offset, shift, scale, y, tau, alpha, ws, grad, gradOffset);
+  const kTau = k * tau;
+  if (kTau <= FAST_KTAU_LIMIT) {
+    const scale = 1 / kTau;
+    const loss = fastRow(scores, offset, shift, (max - shift) * scale, scale, y, tau, alpha, ws, grad, gradOffset);
+    if (Number.isFinite(loss) && (grad === null || rowFinite(grad, gradOffset, n))) return loss;
+  }
+  return allLogRow(scores, offset, shift, y, tau, alpha, ws, grad, gradOffset);
+}
+
+/**
+ * The loss tau * softplus(z) and rho = sigmoid(z) (into `ws.rho`) from D = log sigma_k -
+ * log sigma_{k-1} (of the shifted entries), with the margin carried in score units:
+ *
+ *   z = g / (k tau) + D,   g = k alpha + c - s_y  (as hi + lo, {@link marginInScoreUnits}),
+ *
+ * so that alpha / tau and x_y, which can each overflow or cancel each other, never appear.
+ * Where z > 30 the loss is g / k + tau (D + log1p(exp(-z))), which stays finite where z is
+ * infinite. Returns Infinity only where the loss itself exceeds the largest double.
+ */
+export function assembleLoss(sy: number, c: number, k: number, tau: number, alpha: number, D: number, ws: { rho: number }): number {
+  const g = margin;
+  marginInScoreUnits(k, alpha, c, sy, g);
+  if (Number.isFinite(g.hi)) {
+    const hiOverK = g.hi / k;
+    const loOverK = g.lo / k;
+    const zHi = hiOverK / tau;
+    // |lo| <= eps |hi|: where hi / (k tau) overflows, lo adds nothing (and could give Inf - Inf).
+    const z = Number.isFinite(zHi) ? zHi + (loOverK / tau + D) : zHi;
+    ws.rho = sigmoid(z);
+    if (z <= LINEAR_Z) return tau * softplus(z);
+    const rest = loOverK + tau * (D + Math.log1p(Math.exp(-z)));
+    const loss = hiOverK + rest;
+    // tau * (...) alone can overflow where the sum does not: add quarters.
+    return Number.isFinite(loss) ? loss : 4 * (hiOverK / 4 + (loOverK / 4 + (tau / 4) * (D + Math.log1p(Math.exp(-z)))));
+  }
+  // k alpha + c - s_y beyond the doubles (no cancellation there): carry a quarter of g / k,
+  // which always fits.
+  const quarter = alpha / 4 + (c / 4 - sy / 4) / k;
+  const z = 4 * (quarter / tau) + D;
+  ws.rho = sigmoid(z);
+  if (z <= LINEAR_Z) return tau * softplus(z);
+  return 4 * (quarter + (tau / 4) * (D + Math.log1p(Math.exp(-z))));
+}
+
+/** Scratch for {@link assembleLoss}. */
+const margin: Margin = { hi: 0, lo: 0 };
+
+/**
+ * x = (s - c) / (k tau) for any finite s, c and positive normal tau: +-Infinity only where |x|
+ * exceeds the largest double (there exp(x) is exactly saturated).
+ */
+export function scaledDifference(s: number, c: number, k: number, tau: number): number {
+  const d = s - c;
+  if (Number.isFinite(d)) return d / k / tau;
+  return 2 * ((s / 2 - c / 2) / k / tau);
 }
 
 /**
  * Gradient entries of log-space entries x[i] (scores index[i]): rho/k (pi_k - pi_{k-1}) with
- * pi_m = exp(x + log [t^{m-1}] without_i - log sigma_m), from {@link logExclusion}'s terms.
+ * pi_m = exp(x + log [t^{m-1}] without_i - log sigma_m), from {@link logExclusion}'s terms; for
+ * the first `inverted` entries (factor exp(-x) + t) the x is already divided out.
  */
 function writeLogSpaceGradient(
   x: ArrayLike<number>,
   index: Int32Array,
+  inverted: number,
   count: number,
   terms: Float64Array,
   nd: number,
@@ -139,8 +210,9 @@ function writeLogSpaceGradient(
   gradOffset: number,
 ): void {
   for (let i = 0; i < count; i++) {
-    const piK = Math.exp(x[i] + terms[i * nd] - logSk);
-    const piK1 = k >= 2 ? Math.exp(x[i] + terms[i * nd + 1] - logSk1) : 0;
+    const xi = i < inverted ? 0 : x[i];
+    const piK = Math.exp(xi + terms[i * nd] - logSk);
+    const piK1 = k >= 2 ? Math.exp(xi + terms[i * nd + 1] - logSk1) : 0;
     grad[gradOffset + index[i]] = rhoOverK * (piK - piK1);
   }
 }
@@ -244,18 +316,17 @@ function fastRow(
   else tail.forwardWithPrefix(tailE, tailLength, S, prefix);
   for (let r = 0; r <= k; r++) base[r] = Math.log(S[r]) - r * logBeta;
 
-  // Head in log space, on top of the tail polynomial.
-  logExclusion(headX, h, base, k, grad === null ? [] : degrees, full, headOnly, headTerms, ws.headExclusion);
+  // Head in log space, inverted (every head x is > 0), on top of the tail polynomial: full and
+  // headOnly are the coefficients divided by prod exp(x_head).
+  logExclusion(headX, h, base, k, grad === null ? [] : degrees, full, headOnly, headTerms, ws.headExclusion, h);
   const logSk = full[k];
   const logSk1 = full[k - 1];
   if (tailUnderflowMatters(S, base, headOnly, full, k, logBeta, tailLength)) return NaN;
-  const xy = (scores[offset + y] - shift) * scale;
-  const z = alpha / tau + logSk - logSk1 - xy;
-  const loss = tau * softplus(z);
+  const loss = assembleLoss(scores[offset + y], shift, k, tau, alpha, logSk - logSk1, ws);
   if (grad === null) return loss;
 
-  const rhoOverK = sigmoid(z) / k;
-  writeLogSpaceGradient(headX, headIndex, h, headTerms, degrees.length, k, logSk, logSk1, rhoOverK, grad, gradOffset);
+  const rhoOverK = ws.rho / k;
+  writeLogSpaceGradient(headX, headIndex, h, h, headTerms, degrees.length, k, logSk, logSk1, rhoOverK, grad, gradOffset);
   // Tail: pi_m(j) = e'_j * sum_t prefix_j[t] G_m[t], G_m the adjoint of the suffix products
   // seeded with W_m[r] = exp(logHead_{m-1-r} - (r+1) log beta - log sigma_m). The gradient needs
   // pi_k - pi_{k-1} only, and the adjoint recursion is linear, so D = G_k - G_{k-1} is carried
@@ -271,12 +342,14 @@ function fastRow(
   return loss;
 }
 
-/** The same loss and gradient with every entry in log space: slower, never out of range. */
+/**
+ * The same loss and gradient with every entry in log space, x computed without overflow
+ * ({@link scaledDifference}), the entries above c inverted: slower, never out of range.
+ */
 export function allLogRow(
   scores: ArrayLike<number>,
   offset: number,
   shift: number,
-  scale: number,
   y: number,
   tau: number,
   alpha: number,
@@ -286,20 +359,26 @@ export function allLogRow(
 ): number {
   const { n, k, full, headOnly, degrees } = ws;
   const { index, x, base, terms, exclusion } = ws.allLog;
+  // Entries above c first (inverted), then the rest, each group in row order.
   let m = 0;
   for (let j = 0; j < n; j++) {
-    if (j === y) continue;
+    if (j === y || !(scores[offset + j] > shift)) continue;
     index[m] = j;
-    x[m++] = (scores[offset + j] - shift) * scale;
+    x[m++] = scaledDifference(scores[offset + j], shift, k, tau);
   }
-  logExclusion(x, m, base, k, degrees, full, headOnly, terms, exclusion);
+  const above = m;
+  for (let j = 0; j < n; j++) {
+    if (j === y || scores[offset + j] > shift) continue;
+    index[m] = j;
+    x[m++] = scaledDifference(scores[offset + j], shift, k, tau);
+  }
+  logExclusion(x, m, base, k, degrees, full, headOnly, terms, exclusion, above);
   const logSk = full[k];
   const logSk1 = full[k - 1];
-  const z = alpha / tau + logSk - logSk1 - (scores[offset + y] - shift) * scale;
-  const loss = tau * softplus(z);
+  const loss = assembleLoss(scores[offset + y], shift, k, tau, alpha, logSk - logSk1, ws);
   if (grad === null) return loss;
-  const rhoOverK = sigmoid(z) / k;
-  writeLogSpaceGradient(x, index, m, terms, degrees.length, k, logSk, logSk1, rhoOverK, grad, gradOffset);
+  const rhoOverK = ws.rho / k;
+  writeLogSpaceGradient(x, index, above, m, terms, degrees.length, k, logSk, logSk1, rhoOverK, grad, gradOffset);
   grad[gradOffset + y] = -rhoOverK;
   return loss;
 }

@@ -1,0 +1,37 @@
+/**
+ * Batches past a GL texture side: a kernel output [w, h] is a w x h texture, and 16384 is a
+ * common largest side. 3000 rows at k = 5 put 3000 * (k + 1) = 18000 texture rows in a level
+ * of the linear-space chain, and 17000 rows of 4 entries pass the limit on the probability tree:
+ * chunks of rows are cut to the context's limit, and the results agree with core.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { CoreBackend } from '@topk/core';
+import { createGpujsBackend, type GpujsBackend, type GpujsMode } from '../src/index.js';
+
+const core = new CoreBackend();
+
+/** Registers the large-batch tests of one mode. */
+export function describeLargeBatches(mode: GpujsMode): void {
+  describe(`gpujs:${mode} on batches past a texture side`, () => {
+    let backend: GpujsBackend;
+    afterAll(() => backend?.dispose());
+
+    it.each([
+      { batch: 3000, n: 10, k: 5 },
+      { batch: 17000, n: 4, k: 2 },
+    ])('batch $batch, n = $n, k = $k: losses and gradient within 1e-5 of core', async ({ batch, n, k }) => {
+      backend ??= await createGpujsBackend(mode);
+      const scores = new Float32Array(batch * n).map((_, i) => Math.fround(Math.sin(i * 0.37) * 3));
+      const labels = Array.from({ length: batch }, (_, i) => i % n);
+      const request = { scores, shape: [batch, n] as const, labels, k, tau: 0.7, grad: true, reduction: 'sum' as const };
+      const got = await backend.loss(request);
+      const want = await core.loss(request);
+      let loss = 0;
+      for (let i = 0; i < batch; i++) loss = Math.max(loss, Math.abs(got.losses[i] - want.losses[i]) / Math.max(1, Math.abs(want.losses[i])));
+      let grad = 0;
+      for (let j = 0; j < batch * n; j++) grad = Math.max(grad, Math.abs(got.grad![j] - want.grad![j]));
+      expect(loss).toBeLessThan(1e-5);
+      expect(grad).toBeLessThan(1e-5);
+    }, 300_000);
+  });
+}
