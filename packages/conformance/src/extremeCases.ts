@@ -202,7 +202,9 @@ function example(scores: number[][], labels: number[], k: number, tau: number, a
  * keeps every log-space sum relative to the k-th largest score: one score far above the rest
  * relative to k tau (the margin alpha / tau is lost: the exact loss is softplus(1) = 1.3133),
  * scores of opposite signs beyond 1e15 (gradients beyond 1/k, rows not summing to 0, NaN),
- * and all-equal rows at 1e20. Tried first by the extreme-input property on every backend.
+ * all-equal rows at 1e20, and a long all-equal row far from 0 at small tau, where a float32
+ * shift near the scores is too coarse to carry the tilt of a large-k product tree. Tried first
+ * by the extreme-input property on every backend.
  */
 export const EXTREME_EXAMPLES: readonly ExtremeCase[] = Object.freeze([
   example([[-1e17, -1e17, 1e17]], [0], 2, 1, 1, 'clusters'),
@@ -212,4 +214,5 @@ export const EXTREME_EXAMPLES: readonly ExtremeCase[] = Object.freeze([
   example([[0, 0, 0, 5e18, -1e19]], [2], 4, 1e-3, 1, 'spread'),
   example([new Array<number>(6).fill(1e20)], [0], 1, 1, 1, 'equal'),
   example([[1e4, -1e4, 0, 1]], [1], 2, 1e-6, 1, 'spread'),
+  example([new Array<number>(1559).fill(-65536.04)], [0], 22, 2.18e-5, 0.55, 'equal'),
 ]);

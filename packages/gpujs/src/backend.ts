@@ -38,6 +38,7 @@ import {
   maxAbs,
   scaledDifference,
   toFloat32Matrix,
+  tiltRoundsAway,
   Z_OFFSET_CAP,
   Z_OFFSET_FLOOR,
 } from './float32Range.js';
@@ -192,8 +193,13 @@ export class GpujsBackend implements TopKBackend {
       }
     }
     // Host scaling (float32Range.ts): the kernels see (s - c) / lambda and tau / lambda.
-    const lambda = mode === 'hard' ? 1 : hostScale(tau, k, maxAbs(scores));
-    const scaled = lambda !== 1;
+    const largestScore = maxAbs(scores);
+    const lambda = mode === 'hard' ? 1 : hostScale(tau, k, largestScore);
+    // Rows of the probability tree (kernelSources.ts) are tilted (see tilt.ts): their kernels shift by c - theta k tau instead of c.
+    const logSpace = mode !== 'hard' && !linearBoundOk(n, k);
+    // The tilt moves the float32 shift by theta k tau: where the scores' spacing is coarse against
+    // k tau that move would round away, so the kernels get differences from the shift instead.
+    const scaled = lambda !== 1 || (logSpace && tiltRoundsAway(largestScore, k, tau));
     const kernelScores = scaled ? new Float32Array(batch * n) : scores;
     const kernelTau = tau / lambda;
     const rowValues = new Float32Array(batch * ROW_FIELDS);
@@ -210,8 +216,6 @@ export class GpujsBackend implements TopKBackend {
     const capped = new Float64Array(batch);
     // Rows whose gradient factor is applied on the host.
     const hostFactor = new Uint8Array(batch);
-    // Rows of the probability tree (kernelSources.ts) are tilted (see tilt.ts): their kernels shift by c - theta k tau instead of c.
-    const logSpace = mode !== 'hard' && !linearBoundOk(n, k);
     const tiltWork = logSpace ? new Float64Array(n) : null;
     for (let i = 0; i < batch; i++) {
       const y = labels[i];

@@ -67,6 +67,14 @@ export function hostScale(tau: number, k: number, largestScore: number): number 
   return comfortable ? 1 : 2 ** Math.round(Math.log2(tau));
 }
 
+/**
+ * Whether a float32 shift near the largest score is too coarse to carry the tilt: its spacing,
+ * in units of k tau, above 2^-8 of the tilt's scale (scores as large as `largestScore`).
+ */
+export function tiltRoundsAway(largestScore: number, k: number, tau: number): boolean {
+  return (largestScore * 2 ** -23) / (k * tau) > 2 ** -8;
+}
+
 /** `(value - shift) / lambda` rounded to float32, clamped to the float32 range. */
 export function scaledDifference(value: number, shift: number, lambda: number): number {
   const v = Math.fround((value - shift) / lambda);
