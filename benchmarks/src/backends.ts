@@ -42,7 +42,7 @@ export const ALL_BACKEND_NAMES: readonly string[] = [
 
 type Factory = (name: string) => TopKBackend | Promise<TopKBackend>;
 
-/** Loads a module by a name TypeScript does not resolve (an optional or not-yet-built package). */
+/** Loads a module by a name TypeScript does not resolve (an optional package, or one not built). */
 async function importOptional(specifier: string): Promise<Record<string, unknown>> {
   return (await import(specifier)) as Record<string, unknown>;
 }
@@ -184,7 +184,7 @@ export async function discoverBackends(options: DiscoverOptions): Promise<{ foun
     try {
       const module = await importOptional(`@topk/${family}`);
       const exported = module[family === 'tfjs' ? 'createTfjsBackend' : 'createGpujsBackend'];
-      if (typeof exported !== 'function') throw new Error(`@topk/${family} does not export ${family === 'tfjs' ? 'createTfjsBackend' : 'createGpujsBackend'} yet`);
+      if (typeof exported !== 'function') throw new Error(`@topk/${family} does not export ${family === 'tfjs' ? 'createTfjsBackend' : 'createGpujsBackend'}`);
       factory = exported as Factory;
     } catch (error) {
       for (const name of names) skip(`${family}:${name}`, `cannot load @topk/${family}: ${reasonOf(error)}`);

@@ -5,8 +5,8 @@
  *   here: with Dawn first, the first GL call dies of an X error (BadAccess on
  *   X_GLXMakeCurrent) that kills the process; with GL first, Dawn finds no adapter.
  * - Once Dawn has created a device, its Node binding polls for events with `setImmediate` for
- *   as long as the device lives (its `lost` promise keeps a task pending; dawn-gpu/node-webgpu
- *   issue 17): measured here, more than one core busy while the process is idle. In the
+ *   as long as the device lives (its `lost` promise keeps a task pending):
+ *   measured here, more than one core busy while the process is idle. In the
  *   benchmark's own process that would slow every backend measured after discovery.
  */
 import { spawn } from 'node:child_process';

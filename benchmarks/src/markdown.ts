@@ -65,7 +65,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
     lines.push('');
   }
   lines.push('## Targets', '');
-  lines.push('Core\'s targets come from the foundation issue and the speed grid below; the backends\' aims from their issues and the head-to-head table.', '');
+  lines.push('Core\'s targets are checked on the speed grid below; the float32 backends\' aims on the head-to-head table.', '');
   if (Math.max(m.loadAverage.start, m.loadAverage.end) > m.cores) {
     lines.push(
       `> Caveat: this run shared the machine with other work (load average ${m.loadAverage.start} to ${m.loadAverage.end} on ${m.cores} cores), so every time here is inflated, and unevenly: ` +

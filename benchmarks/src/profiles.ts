@@ -7,7 +7,7 @@ export interface Profile {
   readonly batch: number;
   readonly ns: readonly number[];
   readonly ks: readonly number[];
-  /** Extra k values measured on core only (the foundation issue's k = 100). */
+  /** Extra k values measured on core only (k = 100, a target of core's). */
   readonly coreExtraKs: readonly number[];
   readonly warmup: number;
   readonly reps: number;
@@ -36,7 +36,7 @@ export interface Profile {
   readonly stabilityK: number;
   /** Time budget of the stability grid on one backend. */
   readonly stabilityBudgetMs: number;
-  /** Every backend against core in alternating blocks, at the issues' aim point. */
+  /** Every backend against core in alternating blocks, at the backends' aim point (n = 1000, k = 5). */
   readonly headToHead: HeadToHeadPlan;
 }
 

@@ -35,7 +35,7 @@ export interface Ratio {
   readonly toCrossEntropy: number | null;
 }
 
-/** One explicit target check of an issue. */
+/** One explicit target, checked on this run's figures. */
 export interface TargetCheck {
   readonly target: string;
   readonly measured: string;
@@ -110,17 +110,17 @@ function logSlope(points: { x: number; ms: number }[]): number | null {
   return round(linearRegression(points.map((p) => [Math.log(p.x), Math.log(p.ms)])).m, 3);
 }
 
-/** The speed aims of the backend issues, checked on the head-to-head figures at n = 1000, k = 5. */
-const BACKEND_AIMS: readonly { backend: string; issue: string; toCore: number; toCrossEntropy?: number }[] = [
-  { backend: 'tfjs:wasm', issue: '#3', toCore: 2, toCrossEntropy: 3 },
-  { backend: 'gpujs:webasm', issue: '#4', toCore: 2 },
+/** The float32 backends' speed aims, checked on the head-to-head figures at n = 1000, k = 5. */
+const BACKEND_AIMS: readonly { backend: string; toCore: number; toCrossEntropy?: number }[] = [
+  { backend: 'tfjs:wasm', toCore: 2, toCrossEntropy: 3 },
+  { backend: 'gpujs:webasm', toCore: 2 },
 ];
 
 function backendAimChecks(report: BenchmarkReport): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const aim of BACKEND_AIMS) {
     const h = report.headToHead?.results.find((r) => r.backend === aim.backend && r.n === 1000 && r.k === 5);
-    const where = `${aim.backend} (issue ${aim.issue}), n=1000, k=5 forward+backward, head to head`;
+    const where = `${aim.backend}, n=1000, k=5 forward+backward, head to head`;
     const notMeasured = h ? '' : report.backends.found.includes(aim.backend) ? 'not measured at n=1000, k=5 in this profile' : `not measured: ${aim.backend} did not run`;
     checks.push(
       h
@@ -138,7 +138,7 @@ function backendAimChecks(report: BenchmarkReport): TargetCheck[] {
   return checks;
 }
 
-/** The foundation issue's targets for core and the backend issues' speed aims, checked on this run's figures. */
+/** Core's targets and the float32 backends' speed aims, checked on this run's figures. */
 export function checkTargets(report: BenchmarkReport): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const core = find(report.speed, 'core', 'forward+backward', 1000, 5);
@@ -247,7 +247,7 @@ function headToHeadText(results: readonly HeadToHeadResult[]): string {
 export function terminalSummary(report: BenchmarkReport): string {
   const parts = [`Speed (batch ${report.settings.batch}, median ± MAD of the repetitions, ms; "(Nx)" = fewer repetitions than asked):`, textTable(SPEED_HEADER, speedRows(report)), ''];
   if (report.headToHead && report.headToHead.results.length > 0) parts.push(headToHeadText(report.headToHead.results), '');
-  parts.push('Targets (core: the foundation issue; backends: their issues):');
+  parts.push('Targets (core and the float32 backends):');
   for (const t of report.targets) parts.push(`  [${t.met === null ? 'n/a' : t.met ? 'met' : 'NOT MET'}] ${t.target}: ${t.measured}`);
   const skipped = [...report.skippedConfigs, ...(report.pytorch?.skipped ?? [])];
   if (skipped.length > 0) {

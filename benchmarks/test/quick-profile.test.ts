@@ -99,7 +99,7 @@ describe('npm run bench:quick', () => {
 
   it('checks the foundation targets and the backend aims explicitly', () => {
     expect(report.targets.length).toBe(7);
-    expect(output).toContain('Targets (core: the foundation issue; backends: their issues)');
+    expect(output).toContain('Targets (core and the float32 backends)');
     const ce = report.targets.find((t) => t.target.includes('cross-entropy'));
     expect(ce?.met).not.toBeNull();
   });
