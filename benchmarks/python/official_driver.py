@@ -13,7 +13,11 @@ SPEC.json:
      "threads": [1, ...],
      "speed": [{"n", "k", "batch", "scores", "labels"}],        # float32 / int32 binary files
      "accuracy": [{"id", "n", "k", "tau", "batch", "scores", "labels", "dtype", "grad_out"}]}
-RESULT.json: {"torch", "default_threads", "speed": [...], "skipped": [...], "accuracy": [...]}
+RESULT.json: {"torch", "default_threads", "cuda_device", "speed": [...], "skipped": [...], "accuracy": [...]}
+
+Speed is measured on the CPU at each thread count and, when torch sees a CUDA device, on that
+device too (rows with "device": "cuda"). Every timed call starts from host scores and ends with the
+loss and gradient on the host, as a call of the JavaScript backends does.
 """
 import argparse
 import contextlib
@@ -53,8 +57,9 @@ def main():
         spec = json.load(f)
     policy = spec["policy"]
     default_threads = torch.get_num_threads()
-    result = {"torch": torch.__version__, "default_threads": default_threads, "speed": [], "skipped": [], "accuracy": []}
-    started = time.perf_counter()
+    cuda_device = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    result = {"torch": torch.__version__, "default_threads": default_threads, "cuda_device": cuda_device,
+              "speed": [], "skipped": [], "accuracy": []}
 
     def timed(task):
         last = 0.0
@@ -74,28 +79,34 @@ def main():
             samples.append((time.perf_counter() - t0) * 1000)
         return samples
 
-    for threads in spec["threads"]:
-        torch.set_num_threads(threads)
+    # One time budget per (device, threads) run: a slow CPU run does not eat the GPU's.
+    runs = [("cpu", threads) for threads in spec["threads"]] + ([("cuda", None)] if cuda_device else [])
+    for device, threads in runs:
+        run_started = time.perf_counter()
+        if threads is not None:
+            torch.set_num_threads(threads)
         for entry in spec["speed"]:
             n, k = entry["n"], entry["k"]
             scores_np, labels_np = load(entry, np.float32)
-            labels = torch.from_numpy(labels_np)
+            labels = torch.from_numpy(labels_np).to(device)
             loss_fn = make_loss(svm_module, n, k, 1.0)
+            if device == "cuda":
+                loss_fn = loss_fn.cuda()  # the module's own cuda() rebuilds its functions on the device
 
             def forward():
                 with torch.no_grad():
-                    loss_fn(torch.from_numpy(scores_np), labels).item()
+                    loss_fn(torch.from_numpy(scores_np).to(device), labels).item()
 
             def forward_backward():
-                x = torch.from_numpy(scores_np).requires_grad_(True)
+                x = torch.from_numpy(scores_np).to(device).requires_grad_(True)
                 loss_fn(x, labels).backward()
-                x.grad.numpy()
+                x.grad.cpu().numpy()
 
             for op, task in (("forward", forward), ("forward+backward", forward_backward)):
-                key = (threads, op, k)
-                previous = [r for r in result["speed"] if (r["threads"], r["op"], r["k"]) == key and r["n"] < n]
-                was_skipped = any((s["threads"], s["op"], s["k"]) == key and s["n"] < n for s in result["skipped"])
-                spent = (time.perf_counter() - started) * 1000
+                key = (device, threads, op, k)
+                previous = [r for r in result["speed"] if (r["device"], r["threads"], r["op"], r["k"]) == key and r["n"] < n]
+                was_skipped = any((s["device"], s["threads"], s["op"], s["k"]) == key and s["n"] < n for s in result["skipped"])
+                spent = (time.perf_counter() - run_started) * 1000
                 reason = None
                 if was_skipped:
                     reason = "skipped at a smaller n already"
@@ -105,14 +116,14 @@ def main():
                     predicted = previous[-1]["median_ms"] * n / previous[-1]["n"]
                     reason = "predicted %.1f s per run (linear from n=%d) > limit %g s" % (predicted / 1000, previous[-1]["n"], policy["max_run_ms"] / 1000)
                 if reason is not None:
-                    result["skipped"].append({"threads": threads, "op": op, "n": n, "k": k, "reason": reason})
+                    result["skipped"].append({"device": device, "threads": threads, "op": op, "n": n, "k": k, "reason": reason})
                     continue
                 try:
                     samples = timed(task)
                 except Exception as error:  # the official code refuses some sizes (k + p - 1 > n - 1)
-                    result["skipped"].append({"threads": threads, "op": op, "n": n, "k": k, "reason": "failed: %s" % str(error).splitlines()[0][:200]})
+                    result["skipped"].append({"device": device, "threads": threads, "op": op, "n": n, "k": k, "reason": "failed: %s" % str(error).splitlines()[0][:200]})
                     continue
-                result["speed"].append({"threads": threads, "op": op, "n": n, "k": k, "batch": entry["batch"],
+                result["speed"].append({"device": device, "threads": threads, "op": op, "n": n, "k": k, "batch": entry["batch"],
                                         "samples_ms": samples, "median_ms": statistics.median(samples)})
 
     torch.set_num_threads(1)

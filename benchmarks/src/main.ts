@@ -17,6 +17,7 @@ import { algorithmSteps, runAlgorithms } from './algorithms.js';
 import { discoverBackends, ALL_BACKEND_NAMES } from './backends.js';
 import { writeCharts } from './charts.js';
 import { renderMarkdown } from './markdown.js';
+import { findOtherMachineRuns, summariseOtherMachine } from './otherMachines.js';
 import { PROFILES, type Profile } from './profiles.js';
 import { outputPaths, type OutputPaths } from './outputPaths.js';
 import { runPytorch } from './pytorch.js';
@@ -154,7 +155,8 @@ async function writeOutputs(report: BenchmarkReport, paths: OutputPaths, jsonNam
   if (paths.markdown !== false) {
     const markdownPath = paths.markdown;
     const assetDir = relative(dirname(markdownPath), paths.outDir) || '.';
-    await writeFile(markdownPath, `${renderMarkdown(report, charts, assetDir, jsonName)}\n`);
+    const others = (await findOtherMachineRuns(paths.outDir, jsonName)).map((run) => summariseOtherMachine(run, assetDir));
+    await writeFile(markdownPath, `${renderMarkdown(report, charts, assetDir, jsonName, others)}\n`);
     log(`Wrote ${relative(process.cwd(), markdownPath) || markdownPath}`);
   }
 }

@@ -3,6 +3,7 @@ import { chartK, type ChartFile } from './charts.js';
 import { HEAD_TO_HEAD_HEADER, SPEED_HEADER, headToHeadRows, speedRows, type BenchmarkReport } from './report.js';
 import type { StabilityCell } from './stability.js';
 import { ISOLATED_BACKENDS } from './isolated.js';
+import type { OtherMachineSummary } from './otherMachines.js';
 
 function table(header: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -35,7 +36,7 @@ function worst(cells: StabilityCell[]): string {
 }
 
 /** The markdown page; `jsonPath` and chart paths are relative to the page. */
-export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], assetDir: string, jsonName: string): string {
+export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], assetDir: string, jsonName: string, otherMachines: readonly OtherMachineSummary[] = []): string {
   const s = report.settings;
   const m = report.machine;
   const lines: string[] = [];
@@ -107,6 +108,11 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   lines.push(`Forward+backward at k = ${headK}, batch ${s.batch}, fastest first (backends missing at a size were skipped there, see below):`, '');
   lines.push(table(['n', 'backends by median time'], headRows));
   lines.push('');
+  if (otherMachines.length > 0) {
+    lines.push('## On other machines', '');
+    lines.push('Runs saved from machines this page was not measured on (see [benchmarks/gpu/README.md](../benchmarks/gpu/README.md) for how to make one), each summarised here and kept whole in its own folder.', '');
+    for (const other of otherMachines) lines.push(`### ${other.heading}`, '', other.intro, '', table(other.header, other.rows), '');
+  }
   lines.push('## Speed', '');
   lines.push(
     `Batch ${s.batch}; ${s.warmup} warm-up run(s), then up to ${s.reps} timed repetitions (fewer when one run is slow: "(Nx)"), median ± median absolute deviation in milliseconds. ` +
@@ -199,7 +205,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   if (report.pytorch) {
     const p = report.pytorch;
     lines.push(
-      `torch ${p.torchVersion} (default threads: ${p.defaultThreads}; measured with ${p.threadsMeasured.join(' and ')} thread(s)), the official \`SmoothTopkSVM\` module (tau = 1, alpha = 1, its hard switch included), float32, on the same scores and labels as the table above; its rows appear there as \`pytorch (...)\`. ` +
+      `torch ${p.torchVersion} (default threads: ${p.defaultThreads}; measured with ${p.threadsMeasured.join(' and ')} thread(s)${p.cudaDevice ? ` and on CUDA (${p.cudaDevice}; host scores in, host gradient out, as for the JavaScript backends)` : ''}), the official \`SmoothTopkSVM\` module (tau = 1, alpha = 1, its hard switch included), float32, on the same scores and labels as the table above; its rows appear there as \`pytorch (...)\`. ` +
         `It took ${p.wallSeconds.toFixed(0)} s of the run.`,
       '',
     );

@@ -26,6 +26,8 @@ export interface PytorchReport {
   readonly torchVersion: string;
   readonly defaultThreads: number;
   readonly threadsMeasured: number[];
+  /** The CUDA device the official code was also timed on, or null when torch saw none. */
+  readonly cudaDevice: string | null;
   readonly speed: SpeedResult[];
   readonly skipped: SkippedConfig[];
   /** Errors against core on the stability grid (method `pytorch float32` / `pytorch float64`). */
@@ -37,9 +39,9 @@ export interface PytorchReport {
 
 const DRIVER = fileURLToPath(new URL('../python/official_driver.py', import.meta.url));
 
-/** Name of the PyTorch "backend" in the figures for a thread count. */
-export function pytorchName(threads: number): string {
-  return `pytorch (${threads} thread${threads === 1 ? '' : 's'})`;
+/** Name of the PyTorch "backend" in the figures: CPU at a thread count, or CUDA (threads null). */
+export function pytorchName(threads: number | null): string {
+  return threads === null ? 'pytorch (cuda)' : `pytorch (${threads} thread${threads === 1 ? '' : 's'})`;
 }
 
 function run(python: string, args: string[], timeoutMs: number): Promise<void> {
@@ -94,7 +96,8 @@ async function errorsAgainstCore(batch: Batch, k: number, tau: number, loss: num
 
 /**
  * Runs the official implementation on the profile's speed sizes (one thread, then the
- * default thread count when it differs) and on the stability grid (float32 and float64).
+ * default thread count when it differs, then CUDA when torch sees a device) and on the
+ * stability grid (float32 and float64, CPU).
  */
 export async function runPytorch(profile: Profile, cache: BatchCache, options: PytorchOptions, log: (line: string) => void): Promise<PytorchReport> {
   const started = Date.now();
@@ -128,17 +131,17 @@ export async function runPytorch(profile: Profile, cache: BatchCache, options: P
 
     const policy = {
       warmup: profile.warmup, warmup_min_ms: profile.warmupMinMs, reps: profile.reps, config_budget_ms: profile.configBudgetMs,
-      max_run_ms: profile.maxRunMs, budget_ms: profile.backendBudgetMs * threads.length,
+      max_run_ms: profile.maxRunMs, budget_ms: profile.backendBudgetMs,
     };
     const specPath = join(dir, 'spec.json');
     const outPath = join(dir, 'out.json');
     await writeFile(specPath, JSON.stringify({ policy, threads, speed, accuracy }));
     log(`  running the official PyTorch code from ${options.refPath} with ${options.python} (threads: ${threads.join(', ')})`);
-    await run(options.python, [DRIVER, '--ref', options.refPath, '--spec', specPath, '--out', outPath], (policy.budget_ms + 120000) * 2);
+    await run(options.python, [DRIVER, '--ref', options.refPath, '--spec', specPath, '--out', outPath], (policy.budget_ms * (threads.length + 1) + 120000) * 2);
     const out = JSON.parse(await readFile(outPath, 'utf8')) as {
-      torch: string; default_threads: number;
-      speed: { threads: number; op: 'forward' | 'forward+backward'; n: number; k: number; batch: number; samples_ms: number[] }[];
-      skipped: { threads: number; op: 'forward' | 'forward+backward'; n: number; k: number; reason: string }[];
+      torch: string; default_threads: number; cuda_device: string | null;
+      speed: { threads: number | null; op: 'forward' | 'forward+backward'; n: number; k: number; batch: number; samples_ms: number[] }[];
+      skipped: { threads: number | null; op: 'forward' | 'forward+backward'; n: number; k: number; reason: string }[];
       accuracy: { id: string; loss?: number; error?: string }[];
     };
 
@@ -164,7 +167,7 @@ export async function runPytorch(profile: Profile, cache: BatchCache, options: P
       }
       stability.push({ ...base, ...(await errorsAgainstCore(cell.batch, profile.stabilityK, cell.tau, record.loss, await gradOf(join(dir, `${record.id}.grad.f64`)))) });
     }
-    return { torchVersion: out.torch, defaultThreads: out.default_threads, threadsMeasured: threads, speed: speedResults, skipped, stability, targetErrors, wallSeconds: (Date.now() - started) / 1000 };
+    return { torchVersion: out.torch, defaultThreads: out.default_threads, threadsMeasured: threads, cudaDevice: out.cuda_device, speed: speedResults, skipped, stability, targetErrors, wallSeconds: (Date.now() - started) / 1000 };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
