@@ -16,6 +16,8 @@ export default defineConfig({
     env: { TOPK_PROPERTY_RUNS: process.env.TOPK_PROPERTY_RUNS ?? '25' },
     setupFiles: ['vitest.mutation.setup.mjs'],
     include: ['packages/core/test/**/*.test.ts', 'packages/conformance/test/core.test.ts'],
+    // The worker-thread tests run a tsc build of core (workers need JavaScript), not the mutated sources.
+    exclude: ['packages/core/test/threads.test.ts'],
     // Instrumented code counts coverage in every hot loop and runs several times slower; Stryker
     // sets its own per-mutant time limit from the initial run.
     testTimeout: 120_000,

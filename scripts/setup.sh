@@ -9,6 +9,8 @@ apt_packages=(
   xvfb libxi-dev libglu1-mesa-dev libglew-dev pkg-config python3 make g++
   # WebGPU in Node (Dawn) on Mesa: OpenGL ES through EGL on llvmpipe, Vulkan on real GPUs.
   mesa-vulkan-drivers libvulkan1 libegl1 libgles2 libegl-mesa0
+  # tests/browser: Chromium, driven headless by Playwright (WebGL 2 and WebGPU on SwiftShader).
+  chromium
   # experiments: the glyph data set is drawn from these font families (found through fontconfig).
   fontconfig fonts-dejavu-core fonts-dejavu-extra fonts-liberation2 fonts-freefont-ttf
   fonts-urw-base35 fonts-cmu fonts-noto-core fonts-noto-mono fonts-ebgaramond fonts-roboto-unhinted

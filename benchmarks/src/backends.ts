@@ -3,12 +3,11 @@
  * with dynamic imports so that a missing package, a missing native library or a missing
  * adapter turns into a "skipped: <reason>" line instead of a crash.
  */
-import { createCoreBackend, crossEntropyLoss, type TopKBackend } from '@topk/core';
-import type { Batch } from './data.js';
+import { createCoreBackend, type TopKBackend } from '@topk/core';
+import { checkGpujsCrossEntropy, coreCrossEntropy, ownCrossEntropy, tfjsCrossEntropyOn, type CrossEntropyRunner, type TfLike } from './crossEntropyFloors.js';
 import { gpujsCrossEntropy } from './gpujsCrossEntropy.js';
 
-/** Cross-entropy forward+backward on one backend, reading results back like `loss()` does. */
-export type CrossEntropyRunner = (batch: Batch) => Promise<void>;
+export { coreCrossEntropy, type CrossEntropyRunner } from './crossEntropyFloors.js';
 
 /** A backend that passed its probe. */
 export interface FoundBackend {
@@ -36,6 +35,7 @@ export const GPUJS_NAMES = ['webgpu', 'headlessgl', 'webasm', 'cpu'] as const;
 /** Every backend name the benchmark looks for, in the order it reports them. */
 export const ALL_BACKEND_NAMES: readonly string[] = [
   'core',
+  'core:threads',
   ...TFJS_NAMES.map((name) => `tfjs:${name}`),
   ...GPUJS_NAMES.map((name) => `gpujs:${name}`),
 ];
@@ -52,88 +52,30 @@ function reasonOf(error: unknown): string {
   return text.split('\n')[0].slice(0, 300);
 }
 
+/** One-threaded core, the reference the probes compare with. */
+const reference = createCoreBackend({ threads: 1 });
+
 /** Does a backend give the same loss as core on a tiny batch? Returns the max abs difference. */
 async function probe(backend: TopKBackend): Promise<number> {
   const scores = Float32Array.from([0.5, -1, 2, 0.25, 1.5, 0, -0.5, 3]);
   const request = { scores, shape: [2, 4] as const, labels: [1, 2], k: 2, grad: true };
-  const [result, reference] = await Promise.all([backend.loss(request), createCoreBackend().loss(request)]);
+  const [result, expected] = await Promise.all([backend.loss(request), reference.loss(request)]);
   let worst = 0;
-  for (let i = 0; i < 2; i++) worst = Math.max(worst, Math.abs(result.losses[i] - reference.losses[i]));
+  for (let i = 0; i < 2; i++) worst = Math.max(worst, Math.abs(result.losses[i] - expected.losses[i]));
   if (!Number.isFinite(worst)) throw new Error(`probe returned non-finite losses ${Array.from(result.losses).join(', ')}`);
   return worst;
 }
 
-/** The float64 cross-entropy of core, with its gradient, as the floor of core. */
-export const coreCrossEntropy: CrossEntropyRunner = async (batch) => {
-  const grad = new Float64Array(batch.batch * batch.n);
-  crossEntropyLoss(batch.scores64, batch.batch, batch.n, batch.labels, grad);
-};
-
-/** Minimal view of the tfjs-core API used for the cross-entropy floor. */
-interface TfLike {
-  setBackend(name: string): Promise<boolean>;
-  getBackend(): string;
-  ready(): Promise<void>;
-  tidy<T>(fn: () => T): T;
-  tensor2d(values: Float32Array, shape: [number, number]): TfTensor;
-  tensor1d(values: Int32Array, dtype: 'int32'): TfTensor;
-  oneHot(indices: TfTensor, depth: number): TfTensor;
-  valueAndGrad(f: (x: TfTensor) => TfTensor): (x: TfTensor) => { value: TfTensor; grad: TfTensor };
-  losses: { softmaxCrossEntropy(labels: TfTensor, logits: TfTensor, weights?: undefined, smoothing?: number, reduction?: number): TfTensor };
-  Reduction: { SUM: number };
-}
-interface TfTensor {
-  data(): Promise<Float32Array | Int32Array>;
-  dispose(): void;
-}
-
 const TF_BACKEND_OF: Record<string, string> = { cpu: 'cpu', wasm: 'wasm', webgpu: 'webgpu', node: 'tensorflow', 'node-gpu': 'tensorflow' };
 
-/**
- * Softmax cross-entropy forward+backward with `tf.losses.softmaxCrossEntropy` and
- * `tf.valueAndGrad`, on the tf backend the top-k backend runs on; uploads the scores and
- * reads the loss and gradient back, as the top-k backends' `loss()` does.
- */
+/** The TF.js floor on `tfBackend`, with `@tensorflow/tfjs` imported here. */
 async function tfjsCrossEntropy(tfBackend: string): Promise<CrossEntropyRunner> {
-  const tf = (await importOptional('@tensorflow/tfjs')) as unknown as TfLike;
-  return async (batch) => {
-    if (tf.getBackend() !== tfBackend) await tf.setBackend(tfBackend);
-    await tf.ready();
-    const logits = tf.tensor2d(batch.scores32, [batch.batch, batch.n]);
-    const labels = tf.tidy(() => tf.oneHot(tf.tensor1d(batch.labels, 'int32'), batch.n));
-    const { value, grad } = tf.valueAndGrad((x) => tf.losses.softmaxCrossEntropy(labels, x, undefined, 0, tf.Reduction.SUM))(logits);
-    await Promise.all([value.data(), grad.data()]);
-    for (const t of [logits, labels, value, grad]) t.dispose();
-  };
+  return tfjsCrossEntropyOn((await importOptional('@tensorflow/tfjs')) as unknown as TfLike, tfBackend);
 }
 
-/** The gpu.js cross-entropy floor, checked once against core's on a small batch (1e-5). */
+/** The gpu.js floor in `mode`, checked against core's. */
 async function checkedGpujsCrossEntropy(mode: string): Promise<CrossEntropyRunner> {
-  const runner = gpujsCrossEntropy(mode);
-  const scores = [1, 2, 3, 0, -1, 0.5];
-  const labels = Int32Array.from([0, 2]);
-  const { losses, grad } = await runner({ batch: 2, n: 3, scores32: Float32Array.from(scores), scores64: Float64Array.from(scores), labels });
-  const refGrad = new Float64Array(6);
-  const refLosses = crossEntropyLoss(scores, 2, 3, labels, refGrad);
-  for (let i = 0; i < 2; i++) {
-    let worst = Math.abs(losses[i] - refLosses[i]);
-    for (let j = 0; j < 3; j++) worst = Math.max(worst, Math.abs(grad[i][j] - refGrad[i * 3 + j]));
-    if (!(worst < 1e-5)) throw new Error(`the gpu.js cross-entropy floor differs from core's by ${worst} in mode ${mode}`);
-  }
-  return async (batch) => {
-    await runner(batch);
-  };
-}
-
-/** Uses a backend's own `crossEntropy(request)` method when it has one. */
-function ownCrossEntropy(backend: TopKBackend): CrossEntropyRunner | null {
-  const method = (backend as unknown as { crossEntropy?: unknown }).crossEntropy;
-  if (typeof method === 'function') {
-    return async (batch) => {
-      await (method as (r: unknown) => Promise<unknown>).call(backend, { scores: batch.scores32, shape: [batch.batch, batch.n], labels: batch.labels, grad: true });
-    };
-  }
-  return null;
+  return checkGpujsCrossEntropy(gpujsCrossEntropy(mode), mode);
 }
 
 /** Options of {@link discoverBackends}. */
@@ -171,10 +113,16 @@ export async function discoverBackends(options: DiscoverOptions): Promise<{ foun
     options.log(`  skipped ${name}: ${reason}`);
   };
 
+  // `core` is one-threaded: the yardstick every ratio uses. `core:threads` splits rows over worker threads.
   if (wanted('core', options.only)) {
+    const backend = createCoreBackend({ threads: 1 });
+    found.push({ name: 'core', family: 'core', backend, crossEntropy: coreCrossEntropy, floorNote: 'core crossEntropyLoss (float64)', probeError: await probe(backend), description: '1 thread' });
+    options.log('  found   core (float64 reference, 1 thread)');
+  }
+  if (wanted('core:threads', options.only)) {
     const backend = createCoreBackend();
-    found.push({ name: 'core', family: 'core', backend, crossEntropy: coreCrossEntropy, floorNote: 'core crossEntropyLoss (float64)', probeError: await probe(backend) });
-    options.log('  found   core (float64 reference)');
+    found.push({ name: 'core:threads', family: 'core', backend, crossEntropy: coreCrossEntropy, floorNote: 'core crossEntropyLoss (float64, 1 thread)', probeError: await probe(backend), description: `${backend.threads} threads` });
+    options.log(`  found   core:threads (float64, ${backend.threads} threads)`);
   }
 
   for (const family of ['tfjs', 'gpujs'] as const) {

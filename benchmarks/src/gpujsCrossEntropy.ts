@@ -1,68 +1,10 @@
-/**
- * Softmax cross-entropy forward+backward as gpu.js kernels: the floor of the gpujs backends,
- * which export none. One kernel gives each row's log-sum-exp, a second the gradient
- * softmax - one-hot; the host takes `lse - s_y` per row. Both are read back, as the top-k
- * backend's `loss()` reads its results back.
- */
+/** The gpu.js cross-entropy floor in Node: gpu.js loaded with `require`, as a CommonJS package. */
 import { createRequire } from 'node:module';
-import type { Batch } from './data.js';
+import { createGpujsCrossEntropy, type GpuJsModule, type GpujsCrossEntropy } from './gpujsCrossEntropyKernels.js';
 
-type Kernel = ((...args: unknown[]) => unknown) & { setOutput(output: number[]): void; destroy(): void };
-interface GpuInstance {
-  createKernel(source: unknown, settings: Record<string, unknown>): Kernel;
-  destroy(): void | Promise<void>;
-}
-interface GpuJsModule {
-  GPU: new (settings: { mode: string }) => GpuInstance;
-  input(value: ArrayLike<number>, size: number[]): unknown;
-}
-
-/* The kernel sources are plain functions that gpu.js translates (GLSL, WGSL, wasm, JS). */
-/* eslint-disable @typescript-eslint/no-explicit-any */
-function logSumExpKernel(this: any, scores: any, n: number): number {
-  let best = -3.0e38;
-  for (let j = 0; j < n; j++) best = Math.max(best, scores[this.thread.x][j]);
-  let total = 0;
-  for (let jj = 0; jj < n; jj++) total += Math.exp(scores[this.thread.x][jj] - best);
-  return best + Math.log(total);
-}
-
-function gradientKernel(this: any, scores: any, lse: any, labels: any): number {
-  const hit = labels[this.thread.y] === this.thread.x ? 1 : 0;
-  return Math.exp(scores[this.thread.y][this.thread.x] - lse[this.thread.y]) - hit;
-}
-
-async function settle(value: unknown): Promise<ArrayLike<number> | ArrayLike<ArrayLike<number>>> {
-  const awaited = (await value) as { toArray?: () => unknown };
-  if (awaited && typeof awaited.toArray === 'function') return (await awaited.toArray()) as ArrayLike<number>;
-  return awaited as unknown as ArrayLike<number>;
-}
-
-/** Per-sample cross-entropy and its gradient rows, as read back. */
-export type GpujsCrossEntropy = (batch: Batch) => Promise<{ losses: Float32Array; grad: ArrayLike<ArrayLike<number>> }>;
+export type { GpujsCrossEntropy } from './gpujsCrossEntropyKernels.js';
 
 /** A cross-entropy runner on its own gpu.js instance in `mode` (kernels cached per n). */
 export function gpujsCrossEntropy(mode: string): GpujsCrossEntropy {
-  const gpujs = createRequire(import.meta.url)('gpu.js') as GpuJsModule;
-  const gpu = new gpujs.GPU({ mode });
-  const kernels = new Map<number, { lse: Kernel; grad: Kernel }>();
-  return async (batch: Batch) => {
-    const { n } = batch;
-    let pair = kernels.get(n);
-    const settings = { precision: 'single', tactic: 'precision', dynamicOutput: true, dynamicArguments: true, loopMaxIterations: n };
-    if (!pair) {
-      pair = { lse: gpu.createKernel(logSumExpKernel, { ...settings, output: [batch.batch] }), grad: gpu.createKernel(gradientKernel, { ...settings, output: [n, batch.batch] }) };
-      kernels.set(n, pair);
-    }
-    pair.lse.setOutput([batch.batch]);
-    pair.grad.setOutput([n, batch.batch]);
-    const scores = gpujs.input(batch.scores32, [n, batch.batch]);
-    const labels = Float32Array.from(batch.labels);
-    const lse = (await settle(pair.lse(scores, n))) as ArrayLike<number>;
-    const lseArray = Float32Array.from(lse);
-    const grad = (await settle(pair.grad(scores, lseArray, labels))) as ArrayLike<ArrayLike<number>>;
-    const losses = new Float32Array(batch.batch);
-    for (let i = 0; i < batch.batch; i++) losses[i] = lseArray[i] - batch.scores32[i * n + batch.labels[i]];
-    return { losses, grad };
-  };
+  return createGpujsCrossEntropy(createRequire(import.meta.url)('gpu.js') as GpuJsModule, mode);
 }

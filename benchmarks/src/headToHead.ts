@@ -134,7 +134,7 @@ export async function runHeadToHeads(
   warmupMinMs: number,
   tick: (label: string) => void,
 ): Promise<{ results: HeadToHeadResult[]; skipped: HeadToHeadSkip[] }> {
-  const core = found.find((b) => b.name === 'core')?.backend ?? createCoreBackend();
+  const core = found.find((b) => b.name === 'core')?.backend ?? createCoreBackend({ threads: 1 });
   const results: HeadToHeadResult[] = [];
   const skipped: HeadToHeadSkip[] = [];
   for (const backend of found) {

@@ -8,6 +8,7 @@ export { runSpeedGrid, measure, type SpeedResult, type SkippedConfig, type Opera
 export { runAlgorithms, type AlgorithmResult } from './algorithms.js';
 export { runStabilityGrid, runExactVectors, compareRows, logEspSummationLinearFloat32, type StabilityCell, type ExactVectorRow } from './stability.js';
 export { runPytorch, type PytorchReport } from './pytorch.js';
-export { checkTargets, computeRatios, type BenchmarkReport, type TargetCheck } from './report.js';
+export { checkTargets, computeRatios, type BenchmarkReport, type Ratio, type TargetCheck } from './report.js';
 export { writeCharts, renderSvg } from './charts.js';
+export { chartSpecs, speedChartSpecs, stabilityChartSpecs, type ChartSpec } from './chartSpecs.js';
 export { renderMarkdown } from './markdown.js';

@@ -79,7 +79,7 @@ async function writeBatch(dir: string, name: string, batch: Batch): Promise<{ sc
 
 /** Errors of a PyTorch mean loss and its gradient against core's 'auto' mode on the same scores. */
 async function errorsAgainstCore(batch: Batch, k: number, tau: number, loss: number, gradOfMean: Float64Array) {
-  const reference = await createCoreBackend().loss({
+  const reference = await createCoreBackend({ threads: 1 }).loss({
     scores: batch.scores64, shape: [batch.batch, batch.n], labels: batch.labels, k, tau, mode: 'auto', reduction: 'mean', grad: true,
   });
   // Per-sample scale: the gradient of the mean times the batch is each sample's own gradient.

@@ -128,7 +128,7 @@ export async function runStabilityGrid(
   /** Whether to add core's log-ESP algorithm rows (false in a process that runs one isolated backend). */
   withCore = true,
 ): Promise<{ cells: StabilityCell[]; skipped: StabilitySkip[] }> {
-  const core = createCoreBackend();
+  const core = createCoreBackend({ threads: 1 });
   const cells: StabilityCell[] = [];
   const skipped: StabilitySkip[] = [];
   const spentMs = new Map<string, number>();
@@ -167,7 +167,7 @@ export async function runStabilityGrid(
 
       for (const found of backends) {
         for (const backward of ['exact', 'paper'] as const) {
-          if (found.name === 'core' && backward === 'exact') continue; // core is the reference here
+          if (found.family === 'core' && backward === 'exact') continue; // core (on any number of threads) is the reference here
           const method = backward === 'exact' ? found.name : `${found.name} paper backward`;
           if (refused.has(method)) continue;
           const spent = spentMs.get(found.name) ?? 0;
@@ -225,7 +225,7 @@ interface ExactFile {
  */
 export async function runExactVectors(path: string): Promise<ExactVectorRow[]> {
   const file = JSON.parse(await readFile(path, 'utf8')) as ExactFile;
-  const core = createCoreBackend();
+  const core = createCoreBackend({ threads: 1 });
   const groups = new Map<string, { method: string; tau: number; scale: number; cases: number; loss: number | null; grad: number | null; bad: number; samples: number }>();
   for (const item of file.smooth_topk_svm) {
     const rows = item.labels.length;

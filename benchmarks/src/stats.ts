@@ -28,15 +28,20 @@ export function summarise(samplesMs: number[]): TimingSummary {
   };
 }
 
-/** Milliseconds since an arbitrary origin, with sub-millisecond resolution. */
+/**
+ * Milliseconds since an arbitrary origin, with sub-millisecond resolution: the monotonic
+ * `performance.now()` clock, the same in Node and in a browser.
+ */
 export function nowMs(): number {
-  return Number(process.hrtime.bigint()) / 1e6;
+  return performance.now();
 }
 
 /**
- * Lets timers run (the progress bar redraws on a timer): the CPU backends resolve their
- * promises synchronously, so a run of them would otherwise never leave the microtask queue.
+ * Lets timers run (the progress bar redraws on a timer, the page repaints between tasks): the
+ * CPU backends resolve their promises synchronously, so a run of them would otherwise never
+ * leave the microtask queue. Node's `setImmediate` where it exists, a zero timeout in a browser.
  */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(() => resolve()) : setTimeout(resolve, 0)));
 }

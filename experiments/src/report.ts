@@ -10,6 +10,7 @@ import { readings, type Profile } from './profiles.js';
 import type { RunRecord } from './runner.js';
 import { curves, fractionRows, noiseRows, type Row, type Spread } from './summary.js';
 import { renderPanels, type LegendEntry, type Panel } from './svg.js';
+import { cleanClaim, dataSizeClaim, noiseClaim, precondition, type ClaimVerdict } from './verdicts.js';
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
 const GROUPING_TITLE: Record<Grouping, string> = {
@@ -152,7 +153,7 @@ export function renderMarkdown(profile: Profile, runs: readonly RunRecord[], fac
       '',
     );
   }
-  if (profile.fractions.length < 2) return sections.join('\n');
+  if (profile.fractions.length < 2) return [...sections, ...renderVerdicts(profile, runs)].join('\n');
   const fractions = fractionRows(runs, profile.losses, profile.fractions);
   sections.push(
     '### Training-set size (clean labels)',
@@ -167,8 +168,66 @@ export function renderMarkdown(profile: Profile, runs: readonly RunRecord[], fac
     '',
     `![Test accuracy against training-set size](${chartDir}/${prefix}-data-size.svg)`,
     '',
+    ...renderVerdicts(profile, runs),
   );
   return sections.join('\n');
+}
+
+function readingsText(v: ClaimVerdict, label: string): string {
+  if (v.readings.length === 0) return '–';
+  return v.readings.map((r) => `${label} ${r.value}: ${r.lead >= 0 ? '+' : ''}${r.lead.toFixed(1)} (${r.comparison})`).join('; ');
+}
+
+/** The criteria of docs/experiments.md applied to the runs: one line per claim, with the readings behind each verdict. */
+function renderVerdicts(profile: Profile, runs: readonly RunRecord[]): string[] {
+  const svms = profile.losses.map(lossName).filter((name) => name !== 'CE');
+  const lines: string[] = [
+    '### Verdicts against the success criteria',
+    '',
+    'The criteria stated above, applied by the report to the tables: each reading is the SVM\'s lead over cross-entropy in points of test accuracy and whether it counts (`ahead`, `behind`) or not (`level`).',
+    '',
+  ];
+  const row = (claim: string, loss: string, v: ClaimVerdict, label: string) => `| ${claim} | ${loss} | ${v.verdict} | ${readingsText(v, label)} |`;
+  const header = ['| claim | loss | verdict | readings |', '|---|---|---|---|'];
+  const blocks = profile.noises.blocks;
+  if (blocks) {
+    const rows = noiseRows(runs, profile.losses, blocks, 'blocks');
+    const pre = precondition(rows);
+    const fits = pre.readings.map((r) => `p ${r.value}: ${(100 * r.trainTop1).toFixed(1)} % against the ${(100 * (r.unchanged + 0.1)).toFixed(0)} % needed`).join('; ');
+    lines.push(`**Precondition** (cross-entropy fits the noisy labels): ${pre.met === null ? 'not measured' : pre.met ? 'met' : '**not met: the noise test is void**'}${fits ? ` (${fits})` : ''}.`, '');
+    lines.push(...header);
+    for (const svm of svms) {
+      for (const metric of ['top5', 'top1'] as const) {
+        const name = metric === 'top5' ? 'top-5' : 'top-1';
+        lines.push(row(`claim 1, ${name}, checkpoint`, svm, noiseClaim(rows, svm, metric, 'best', [0.4, 0.6, 0.8], 0.2), 'p'));
+        lines.push(row(`claim 1, ${name}, last epoch`, svm, noiseClaim(rows, svm, metric, 'last', [0.4, 0.6, 0.8], 0.2), 'p'));
+        lines.push(row(`claim 1, ${name}, clean data (confirmed: the SVM not ahead)`, svm, cleanClaim(rows, svm, metric), 'p'));
+      }
+    }
+    lines.push('');
+  }
+  const families = profile.noises.families;
+  if (families && families.length > 1) {
+    const rows = noiseRows(runs, profile.losses, families, 'families');
+    const levels = families.filter((p) => p > 0);
+    lines.push('Semantic groups (`families`; reported, not scored: the same rules at its levels, the lead at the highest level against the lowest):', '');
+    lines.push(...header);
+    for (const svm of svms) {
+      for (const metric of ['top5', 'top1'] as const) lines.push(row(`families, ${metric === 'top5' ? 'top-5' : 'top-1'}`, svm, noiseClaim(rows, svm, metric, 'best', levels, levels[0]), 'p'));
+    }
+    lines.push('');
+  }
+  if (profile.fractions.length > 1) {
+    const rows = fractionRows(runs, profile.losses, profile.fractions);
+    lines.push('Training-set size (claim 2 is confirmed when either SVM confirms it on top-5; top-1 beside, not scored):', '');
+    lines.push(...header);
+    for (const svm of svms) {
+      lines.push(row('claim 2, top-5', svm, dataSizeClaim(rows, svm, 'top5'), 'fraction'));
+      lines.push(row('top-1 (beside)', svm, dataSizeClaim(rows, svm, 'top1'), 'fraction'));
+    }
+    lines.push('');
+  }
+  return lines;
 }
 
 const begin = (name: string) => `<!-- generated:${name}:begin (npm run experiment:noise -- --profile ${name} --write-docs) -->`;

@@ -14,4 +14,4 @@ export { hardTopkRow, usesHardLoss } from './loss/hard.js';
 export { paperGradientRow, paperSeriesTerms, checkPaperBackward } from './loss/paperBackward.js';
 export { crossEntropyLoss } from './crossEntropy.js';
 export { kthLargest } from './select.js';
-export { CoreBackend, createCoreBackend, type CoreBackendOptions } from './coreBackend.js';
+export { CoreBackend, createCoreBackend, DEFAULT_MAX_THREADS, DEFAULT_PARALLEL_THRESHOLD, MAX_THREADS, type CoreBackendOptions } from './coreBackend.js';

@@ -1,19 +1,20 @@
 /**
  * @topk/gpujs: the smooth top-k SVM losses as gpu.js kernels in float32, in the modes
- * `headlessgl` (npm gl under Xvfb), `webgpu` (Dawn through @topk/webgpu-node), `webasm` and `cpu`.
+ * `headlessgl` (Node: npm gl under Xvfb), `webgl2` and `webgl` (browsers), `webgpu` (the
+ * browser's, or Dawn through @topk/webgpu-node in Node), `webasm` and `cpu`.
  */
 import { BackendUnavailableError } from '@topk/core';
 import { GpujsBackend } from './backend.js';
 import { bestMode, GPUJS_MODES, probeMode, type GpujsMode } from './modes.js';
 
 export { GpujsBackend } from './backend.js';
-export { GPUJS_MODES, bestMode, probeMode, type GpujsMode, type GpujsModeInfo } from './modes.js';
+export { GPUJS_MODES, GL_MODES, bestMode, probeMode, type GpujsMode, type GpujsModeInfo } from './modes.js';
 export { treeShape, type TreeShape } from './tree.js';
 
 /**
- * Creates a gpu.js backend. `name` is a mode (`headlessgl`, `webgpu`, `webasm`, `cpu`), optionally
- * prefixed `gpujs:`, or `''` / `gpujs` for the best available (a hardware GPU through WebGPU or
- * headless GL, else webasm). Throws {@link BackendUnavailableError} when the mode cannot run here.
+ * Creates a gpu.js backend. `name` is a mode (`headlessgl`, `webgl2`, `webgl`, `webgpu`, `webasm`,
+ * `cpu`), optionally prefixed `gpujs:`, or `''` / `gpujs` for the best available (a hardware GPU
+ * through WebGPU or GL, else webasm). Throws {@link BackendUnavailableError} when the mode cannot run here.
  */
 export async function createGpujsBackend(name: string): Promise<GpujsBackend> {
   const mode = name.startsWith('gpujs:') ? name.slice('gpujs:'.length) : name === 'gpujs' ? '' : name;

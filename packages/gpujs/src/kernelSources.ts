@@ -126,7 +126,12 @@ export function upLevel(this: KernelThis, below: number[], params: number[]): nu
   const leftFirst = left + first;
   const rightTop = left + sIn + m - first;
   let sum = 0;
-  for (let t1 = 0; t1 < count; t1++) {
+  // WebGL 1's GLSL (ES 1.0) compares a loop index with constant expressions only. gpu.js gives a
+  // loop bounded by a kernel argument (sIn) a constant cap and an early exit, but emits a bound
+  // computed through Math.min as it is, which WebGL 1 rejects: so the loop runs to sIn (count
+  // <= sIn) and stops at count.
+  for (let t1 = 0; t1 < sIn; t1++) {
+    if (t1 > count - 0.5) break;
     sum += below[leftFirst + t1] * below[rightTop - t1];
   }
   return sum;
@@ -170,7 +175,9 @@ export function downLevel(this: KernelThis, parent: number[], level: number[], p
   const count = Math.min(Math.min(sU, siblingReal + 1), m - (params[4] - sP) + 1);
   const parentTop = par + m;
   let sum = 0;
-  for (let t4 = 0; t4 < count; t4++) {
+  // Bounded by sU (count <= sU) with an early exit, for WebGL 1 (see upLevel).
+  for (let t4 = 0; t4 < sU; t4++) {
+    if (t4 > count - 0.5) break;
     sum += parent[parentTop - t4] * level[sib + t4];
   }
   return sum;

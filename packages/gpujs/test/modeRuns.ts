@@ -5,7 +5,7 @@
  */
 import type { GpujsMode } from '../src/index.js';
 
-const DEFAULT_RUNS: Record<GpujsMode, number> = { cpu: 60, webasm: 60, webgpu: 40, headlessgl: 20 };
+const DEFAULT_RUNS: Record<GpujsMode, number> = { cpu: 60, webasm: 60, webgpu: 40, headlessgl: 20, webgl2: 20, webgl: 20 };
 
 /** fast-check runs per property for a mode. */
 export function runsFor(mode: GpujsMode): number {

@@ -1,18 +1,21 @@
 /**
  * Selecting and loading TensorFlow.js backends by the names the CLI uses: `cpu`, `wasm`,
- * `webgpu` (through the Dawn shim of @topk/webgpu-node in Node), `node` (@tensorflow/tfjs-node)
- * and `node-gpu` (@tensorflow/tfjs-node-gpu, CUDA). Every backend package is an optional peer
- * dependency, imported only when asked for. Loading a backend initialises it but leaves the
- * user's active TF.js backend as it was.
+ * `webgpu` (through the Dawn shim of @topk/webgpu-node in Node), `webgl` (browsers only),
+ * `node` (@tensorflow/tfjs-node) and `node-gpu` (@tensorflow/tfjs-node-gpu, CUDA). A backend
+ * package the application has imported itself (its import registers the backend with TF.js, as
+ * in a web app, where a bundler cannot follow an import chosen at run time) is used as it is;
+ * otherwise the package is imported when its backend is asked for, as an optional dependency
+ * found at run time. Loading a backend initialises it but leaves the user's active TF.js backend
+ * as it was.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError } from '@topk/core';
 
 /** Backend names accepted by {@link loadTfjsBackend} (after the `tfjs:` prefix). */
-export type TfjsBackendName = 'cpu' | 'wasm' | 'webgpu' | 'node' | 'node-gpu';
+export type TfjsBackendName = 'cpu' | 'wasm' | 'webgpu' | 'webgl' | 'node' | 'node-gpu';
 
 /** Every name, in the order the automatic choice tries them. */
-export const TFJS_BACKEND_NAMES: readonly TfjsBackendName[] = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'];
+export const TFJS_BACKEND_NAMES: readonly TfjsBackendName[] = ['node-gpu', 'node', 'webgpu', 'webgl', 'wasm', 'cpu'];
 
 /** A loaded backend: our name, TF.js's registry name, and a line describing the device. */
 export interface LoadedTfjsBackend {
@@ -31,10 +34,11 @@ export interface LoadedTfjsBackend {
 const loaded = new Map<TfjsBackendName, Promise<LoadedTfjsBackend>>();
 
 /** The optional packages: module name and what the error message tells the user to install. */
-const PACKAGES: Record<'cpu' | 'wasm' | 'webgpu' | 'node' | 'node-gpu' | 'webgpu-node', { module: string; advice: string }> = {
+const PACKAGES: Record<'cpu' | 'wasm' | 'webgpu' | 'webgl' | 'node' | 'node-gpu' | 'webgpu-node', { module: string; advice: string }> = {
   cpu: { module: '@tensorflow/tfjs-backend-cpu', advice: 'install it with `npm install @tensorflow/tfjs-backend-cpu@^4.21`' },
   wasm: { module: '@tensorflow/tfjs-backend-wasm', advice: 'install it with `npm install @tensorflow/tfjs-backend-wasm@^4.21`' },
   webgpu: { module: '@tensorflow/tfjs-backend-webgpu', advice: 'install it with `npm install @tensorflow/tfjs-backend-webgpu@^4.21`' },
+  webgl: { module: '@tensorflow/tfjs-backend-webgl', advice: 'install it with `npm install @tensorflow/tfjs-backend-webgl@^4.21`' },
   'webgpu-node': {
     module: '@topk/webgpu-node',
     advice: 'WebGPU in Node needs Dawn: install it with `npm install @topk/webgpu-node webgpu@0.3.8` (see docs/webgpu-node.md)',
@@ -71,10 +75,20 @@ export function loadTfjsBackend(name: TfjsBackendName): Promise<LoadedTfjsBacken
 async function importOptional(backend: string, which: keyof typeof PACKAGES): Promise<unknown> {
   const { module, advice } = PACKAGES[which];
   try {
-    return await import(/* optional peer dependency */ module);
+    // A run-time specifier: bundlers leave it alone, so a web app never bundles a backend it does not import.
+    return await import(/* @vite-ignore */ /* webpackIgnore: true */ module);
   } catch (error) {
-    throw new BackendUnavailableError(backend, `${module} is not installed or does not load (${(error as Error).message.split('\n')[0]}); ${advice}`);
+    const inApp = hasBrowserCanvas() ? `; in a web app, import it once yourself (\`import '${module}';\`), which registers the backend` : '';
+    throw new BackendUnavailableError(backend, `${module} is not installed or does not load (${(error as Error).message.split('\n')[0]}); ${advice}${inApp}`);
   }
+}
+
+/**
+ * Makes sure TF.js backend `tfName` is registered: by the application's own import of its
+ * package (nothing to do then), else by importing the package here.
+ */
+async function registerBackend(backend: string, which: 'cpu' | 'wasm' | 'webgpu' | 'webgl', tfName: string): Promise<void> {
+  if (tf.findBackendFactory(tfName) === null) await importOptional(backend, which);
 }
 
 /** The part of @topk/webgpu-node used here (imported only when WebGPU in Node is asked for). */
@@ -86,6 +100,19 @@ interface WebGpuNode {
 /** Whether this process has a WebGPU `navigator.gpu` of its own (a browser, Deno). */
 function hasNativeWebGpu(): boolean {
   return (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu !== undefined;
+}
+
+/** Renderer and adapter names of software rasterisers, where wasm is the faster choice. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|lavapipe|softpipe|software/i;
+
+/** The platform's own WebGPU adapter (a browser's), described, or an error when it has none. */
+async function nativeWebGpuAdapter(): Promise<{ software: boolean; device: string }> {
+  const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<{ info?: Record<string, string | undefined> } | null> } } }).navigator.gpu;
+  const adapter = await gpu.requestAdapter();
+  if (adapter === null) throw new BackendUnavailableError('tfjs:webgpu', 'navigator.gpu.requestAdapter() returned no adapter');
+  const info = adapter.info ?? {};
+  const name = [info.vendor, info.architecture, info.description].filter((part) => part !== undefined && part !== '').join(' ');
+  return { software: SOFTWARE_RENDERER.test(name), device: `the platform WebGPU${name === '' ? '' : `: ${name}`}` };
 }
 
 /** Makes `navigator.gpu` available: the platform's own, or Dawn's through @topk/webgpu-node. */
@@ -103,18 +130,26 @@ async function load(name: TfjsBackendName): Promise<LoadedTfjsBackend> {
   const backend = `tfjs:${name}`;
   switch (name) {
     case 'cpu': {
-      await importOptional(backend, 'cpu');
+      await registerBackend(backend, 'cpu', 'cpu');
       return { name, tfName: 'cpu', device: 'JavaScript (TF.js cpu backend)', initialisedHere: await initialise('cpu', name) };
     }
     case 'wasm': {
-      await importOptional(backend, 'wasm');
+      await registerBackend(backend, 'wasm', 'wasm');
       return { name, tfName: 'wasm', device: 'WebAssembly (XNNPACK, SIMD)', initialisedHere: await initialise('wasm', name) };
     }
     case 'webgpu': {
-      const adapter = hasNativeWebGpu() ? { software: false, device: 'the platform WebGPU' } : await webGpuAdapter();
+      const adapter = hasNativeWebGpu() ? await nativeWebGpuAdapter() : await webGpuAdapter();
       // The backend registers itself on import only if navigator.gpu exists by then.
-      await importOptional(backend, 'webgpu');
+      await registerBackend(backend, 'webgpu', 'webgpu');
       return { name, tfName: 'webgpu', device: adapter.device, initialisedHere: await initialise('webgpu', name) };
+    }
+    case 'webgl': {
+      if (!hasBrowserCanvas()) {
+        throw new BackendUnavailableError(backend, 'TF.js renders WebGL through a browser canvas (document or OffscreenCanvas), which this platform lacks; in Node use wasm, webgpu or cpu');
+      }
+      await registerBackend(backend, 'webgl', 'webgl');
+      checkWebGlFloat32();
+      return { name, tfName: 'webgl', device: webGlDevice(), initialisedHere: await initialise('webgl', name) };
     }
     case 'node':
     case 'node-gpu': {
@@ -122,6 +157,49 @@ async function load(name: TfjsBackendName): Promise<LoadedTfjsBackend> {
       return { name, tfName: 'tensorflow', device: name === 'node-gpu' ? 'libtensorflow (CUDA)' : 'libtensorflow (CPU)', initialisedHere: await initialise('tensorflow', name) };
     }
   }
+}
+
+/** Whether a WebGL context can be made here: a browser's document or a worker's OffscreenCanvas. */
+function hasBrowserCanvas(): boolean {
+  const scope = globalThis as { document?: { createElement?: unknown }; OffscreenCanvas?: unknown };
+  return typeof scope.document?.createElement === 'function' || typeof scope.OffscreenCanvas === 'function';
+}
+
+/**
+ * Throws {@link BackendUnavailableError} unless TF.js's WebGL backend computes in float32: on a
+ * device that renders only 16-bit floats (WEBGL_RENDER_FLOAT32_CAPABLE false, as on some mobile
+ * GPUs) TF.js falls back to half-float textures, whose 11-bit significand and 65504 range cannot
+ * hold the loss to float32 accuracy; a user's WEBGL_RENDER_FLOAT32_ENABLED = false or
+ * WEBGL_FORCE_F16_TEXTURES = true asks for the same.
+ */
+function checkWebGlFloat32(): void {
+  const env = tf.env();
+  if (env.getNumber('WEBGL_VERSION') === 0) throw new BackendUnavailableError('tfjs:webgl', 'this browser offers no WebGL context (WEBGL_VERSION is 0)');
+  const advice = 'the top-k losses need float32; use tfjs:wasm (or tfjs:webgpu) on this device';
+  if (!env.getBool('WEBGL_RENDER_FLOAT32_CAPABLE')) {
+    throw new BackendUnavailableError('tfjs:webgl', `this device's WebGL renders only 16-bit floats (WEBGL_RENDER_FLOAT32_CAPABLE is false): ${advice}`);
+  }
+  if (!env.getBool('WEBGL_RENDER_FLOAT32_ENABLED') || env.getBool('WEBGL_FORCE_F16_TEXTURES')) {
+    throw new BackendUnavailableError('tfjs:webgl', `TF.js is set to 16-bit float textures (WEBGL_RENDER_FLOAT32_ENABLED false or WEBGL_FORCE_F16_TEXTURES true): ${advice}`);
+  }
+}
+
+/** The WebGL renderer (unmasked where the browser allows it), for benchmark output. */
+function webGlDevice(): string {
+  const version = tf.env().getNumber('WEBGL_VERSION');
+  try {
+    const canvas = (globalThis as { document?: { createElement(tag: 'canvas'): HTMLCanvasElement } }).document?.createElement('canvas');
+    const gl = canvas?.getContext(version === 2 ? 'webgl2' : 'webgl') as WebGLRenderingContext | null | undefined;
+    if (gl) {
+      const info = gl.getExtension('WEBGL_debug_renderer_info');
+      const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+      gl.getExtension('WEBGL_lose_context')?.loseContext();
+      return `WebGL ${version}: ${renderer}`;
+    }
+  } catch {
+    // Informative only.
+  }
+  return `WebGL ${version}`;
 }
 
 /**
@@ -204,8 +282,9 @@ export function releaseTfjsBackend(loadedBackend: LoadedTfjsBackend): void {
 
 /**
  * Loads the best backend that runs here: `node-gpu`, then `node`, then `webgpu` when its
- * adapter is a real GPU, then `wasm` (WebGPU on a software renderer is slower than wasm),
- * with `cpu` as the last resort.
+ * adapter is a real GPU, then (in a browser) `webgl` when it renders float32 on a real GPU, then
+ * `wasm` (WebGPU and WebGL on a software renderer are slower than wasm), with `cpu` as the last
+ * resort.
  */
 export async function loadBestTfjsBackend(): Promise<LoadedTfjsBackend> {
   for (const name of ['node-gpu', 'node'] as const) {
@@ -216,10 +295,18 @@ export async function loadBestTfjsBackend(): Promise<LoadedTfjsBackend> {
     }
   }
   try {
-    const adapter = hasNativeWebGpu() ? { software: false } : await webGpuAdapter();
+    const adapter = hasNativeWebGpu() ? await nativeWebGpuAdapter() : await webGpuAdapter();
     if (!adapter.software) return await loadTfjsBackend('webgpu');
   } catch {
     // no WebGPU here
+  }
+  if (hasBrowserCanvas()) {
+    try {
+      const webgl = await loadTfjsBackend('webgl');
+      if (!SOFTWARE_RENDERER.test(webgl.device)) return webgl;
+    } catch {
+      // no float32 WebGL here
+    }
   }
   try {
     return await loadTfjsBackend('wasm');

@@ -121,7 +121,7 @@ export class TfjsBackend implements TopKBackend {
 }
 
 /**
- * Creates the TF.js backend called `name`: one of `cpu`, `wasm`, `webgpu`, `node`, `node-gpu`
+ * Creates the TF.js backend called `name`: one of `cpu`, `wasm`, `webgpu`, `webgl` (browsers), `node`, `node-gpu`
  * (a `tfjs:` prefix is accepted), or `''` for the best available (see {@link loadBestTfjsBackend}).
  * Throws `BackendUnavailableError` for a backend that cannot run here, saying what to install.
  * The user's active TF.js backend is left as it was.

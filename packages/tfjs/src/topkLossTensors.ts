@@ -103,7 +103,11 @@ export function computeLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, opt
 /** Largest k of the monic layout (its deep levels' degree limit). */
 const MONIC_MAX_K = 12;
 
-/** TF.js backends that take the monic layout: measured faster there, and tested here (tfjs-node is neither). */
+/**
+ * TF.js backends that take the monic layout: measured faster there, and tested here (tfjs-node is
+ * neither). WebGL takes the general layout: the monic one measured slower there (its many small
+ * programs cost more than the work they save).
+ */
 const MONIC_BACKENDS = ['wasm', 'cpu', 'webgpu'];
 
 /**
