@@ -3,7 +3,7 @@ import { chartK, type ChartFile } from './charts.js';
 import { HEAD_TO_HEAD_HEADER, SPEED_HEADER, headToHeadRows, speedRows, type BenchmarkReport } from './report.js';
 import type { StabilityCell } from './stability.js';
 import { ISOLATED_BACKENDS } from './isolated.js';
-import type { OtherMachineSummary } from './otherMachines.js';
+import { fastestCell, type OtherMachineSummary } from './otherMachines.js';
 
 function table(header: string[], rows: string[][]): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
@@ -35,6 +35,29 @@ function worst(cells: StabilityCell[]): string {
   return bad > 0 ? `${error} (${pct(bad)} non-finite)` : error;
 }
 
+const CHOICE_KS = [1, 5, 50];
+
+/** "Which backend for my case": the fastest backend at each measured size, on this machine and on each other machine saved. */
+function choiceSection(report: BenchmarkReport, otherMachines: readonly OtherMachineSummary[]): string[] {
+  const sizes = new Map<string, { n: number; k: number }>();
+  for (const r of [...report.speed, ...otherMachines.flatMap((o) => o.speed)]) if (r.op === 'forward+backward' && r.k !== null) sizes.set(`${r.n}/${r.k}`, { n: r.n, k: r.k });
+  // k = 1, 5 and 50 span the grid; the full grid is in the speed table below.
+  const ordered = [...sizes.values()].filter((x) => CHOICE_KS.includes(x.k)).sort((a, b) => a.n - b.n || a.k - b.k);
+  const m = report.machine;
+  const header = ['n', 'k', `this page's machine (${m.cpuModel}, ${m.cores} cores)`, ...otherMachines.map((o) => o.heading)];
+  const rows = ordered.map(({ n, k }) => [String(n), String(k), fastestCell(report.speed, n, k), ...otherMachines.map((o) => fastestCell(o.speed, n, k))]);
+  return [
+    '## Which backend for my case',
+    '',
+    `The fastest of this project's backends by number of classes n and k (1, 5 and 50; every other k in the speed table), forward+backward on a batch of ${report.settings.batch} (host scores in, host loss and gradient out), with its time as a multiple of one-threaded core where core ran. ` +
+      'Every backend gives the same losses (core in float64, the others within 1e-5 of it in float32), so speed decides; where a backend is missing from a column it did not run on that machine or was skipped at that size (reasons below and in each run\'s JSON). ' +
+      'In a browser, `npm run bench:browser` measures the backends a page has on your own device.',
+    '',
+    table(header, rows),
+    '',
+  ];
+}
+
 /** The markdown page; `jsonPath` and chart paths are relative to the page. */
 export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], assetDir: string, jsonName: string, otherMachines: readonly OtherMachineSummary[] = []): string {
   const s = report.settings;
@@ -47,6 +70,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
       `The complete figures (every repetition, every skipped configuration and why) are in [${assetDir}/${jsonName}](${assetDir}/${jsonName}).`,
     '',
   );
+  lines.push(...choiceSection(report, otherMachines));
   lines.push('## Running it', '');
   lines.push(
     '- `npm run bench`: the default profile (batch 256, n in {100, 1000, 10000, 100000}, k in {1, 2, 5, 10, 50}, k = 20 and 100 on core too), under 20 minutes on a 2-core machine; configurations that would take too long on slow backends are skipped with the reason printed.',
@@ -97,18 +121,6 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
     for (const x of h2h.skipped) lines.push(`- not run: ${x.backend}: ${x.reason}`);
     if (h2h.skipped.length > 0) lines.push('');
   }
-  lines.push('## Which backend is fastest (this run)', '');
-  const all = [...report.speed, ...(report.pytorch?.speed ?? [])];
-  const headK = chartK(report);
-  const headRows: string[][] = [];
-  for (const n of s.ns) {
-    const ranked = all.filter((r) => r.op === 'forward+backward' && r.n === n && r.k === headK).sort((a, b) => a.medianMs - b.medianMs);
-    if (ranked.length === 0) continue;
-    headRows.push([String(n), ranked.map((r) => `${r.backend} ${ms(r.medianMs)} ms`).join(', ')]);
-  }
-  lines.push(`Forward+backward at k = ${headK}, batch ${s.batch}, fastest first (backends missing at a size were skipped there, see below):`, '');
-  lines.push(table(['n', 'backends by median time'], headRows));
-  lines.push('');
   if (otherMachines.length > 0) {
     lines.push('## On other machines', '');
     lines.push('Runs saved from machines this page was not measured on (see [benchmarks/gpu/README.md](../benchmarks/gpu/README.md) for how to make one), each summarised here and kept whole in its own folder.', '');

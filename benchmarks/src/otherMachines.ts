@@ -46,6 +46,19 @@ function median(speed: readonly SpeedResult[], backend: string, n: number, k: nu
   return speed.find((r) => r.backend === backend && r.op === 'forward+backward' && r.n === n && r.k === k)?.medianMs ?? null;
 }
 
+/**
+ * The fastest of this project's backends (PyTorch left out) at one size, forward+backward, as a
+ * table cell: its name, its time and its ratio to one-threaded core; '-' where none ran.
+ */
+export function fastestCell(speed: readonly SpeedResult[], n: number, k: number): string {
+  const ranked = speed.filter((r) => !r.backend.startsWith('pytorch') && r.op === 'forward+backward' && r.n === n && r.k === k).sort((a, b) => a.medianMs - b.medianMs);
+  if (ranked.length === 0) return '-';
+  const core = median(speed, 'core', n, k);
+  const best = ranked[0];
+  const vsCore = core !== null && best.backend !== 'core' ? ` (${(best.medianMs / core).toFixed(2)}x core)` : '';
+  return `${best.backend} ${cell(best.medianMs)} ms${vsCore}`;
+}
+
 function cell(x: number | null): string {
   if (x === null) return '-';
   return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
@@ -57,6 +70,8 @@ export interface OtherMachineSummary {
   readonly intro: string;
   readonly header: string[];
   readonly rows: string[][];
+  /** The run's forward+backward figures, for the page's choice of backend by size. */
+  readonly speed: readonly SpeedResult[];
 }
 
 /**
@@ -90,5 +105,6 @@ export function summariseOtherMachine(run: OtherMachineRun, assetDir: string): O
       `The run's own page, charts and JSON: [${folder}/benchmarks.md](${folder}/benchmarks.md).`,
     header,
     rows,
+    speed,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCoreBackend } from '@topk/core';
@@ -95,8 +95,8 @@ async function errorsAgainstCore(batch: Batch, k: number, tau: number, loss: num
 }
 
 /**
- * Runs the official implementation on the profile's speed sizes (one thread, then the
- * default thread count when it differs, then CUDA when torch sees a device) and on the
+ * Runs the official implementation on the profile's speed sizes (one thread, torch's default
+ * thread count and the machine's core count, then CUDA when torch sees a device) and on the
  * stability grid (float32 and float64, CPU).
  */
 export async function runPytorch(profile: Profile, cache: BatchCache, options: PytorchOptions, log: (line: string) => void): Promise<PytorchReport> {
@@ -104,7 +104,8 @@ export async function runPytorch(profile: Profile, cache: BatchCache, options: P
   const dir = await mkdtemp(join(tmpdir(), 'topk-bench-pytorch-'));
   try {
     const defaultThreads = await queryDefaultThreads(options.python);
-    const threads = defaultThreads === 1 ? [1] : [1, defaultThreads];
+    // One thread, and every core: torch's default can be fewer (Debian's build starts with one).
+    const threads = [...new Set([1, defaultThreads, availableParallelism()])].sort((a, b) => a - b);
     const speed = [];
     for (const n of profile.ns) {
       const batch = cache.get(n);
