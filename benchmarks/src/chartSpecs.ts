@@ -36,6 +36,16 @@ export function chartN(report: Pick<BenchmarkReport, 'speed'>): number {
   return ns.includes(1000) ? 1000 : Math.max(...ns);
 }
 
+/** The panels of the speed charts: a handful of lines each instead of every backend in one. */
+const FAMILIES = ['core and PyTorch', 'TF.js', 'gpu.js'];
+
+/** A legend of line dashes drawn as short lines, not as the default circles. */
+const DASH_LEGEND = { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 300, encode: { symbols: { update: { stroke: { value: 'black' } } } } } as const;
+
+function familyOf(backend: string): string {
+  return backend.startsWith('tfjs:') ? 'TF.js' : backend.startsWith('gpujs:') ? 'gpu.js' : 'core and PyTorch';
+}
+
 /** The chart files of a run, by name, with their captions. */
 export interface ChartFile {
   readonly file: string;
@@ -73,41 +83,46 @@ export function speedChartSpecs(report: SpeedChartInput): ChartSpec[] {
 
   const timeVsN = all
     .filter((r) => (r.op === 'forward+backward' && r.k === k) || r.op === 'cross-entropy')
-    .map((r) => ({ backend: r.backend, series: r.op === 'cross-entropy' ? 'cross-entropy' : `top-${k} forward+backward`, n: r.n, ms: r.medianMs }));
+    .map((r) => ({ backend: r.backend, family: familyOf(r.backend), series: r.op === 'cross-entropy' ? 'cross-entropy' : `top-${k} forward+backward`, n: r.n, ms: r.medianMs }));
   charts.push({
     file: 'time-vs-n.svg',
-    caption: `Median time of forward+backward (k = ${k}, batch ${report.settings.batch}) and of cross-entropy against n, per backend (log-log).`,
+    caption: `Median time of forward+backward (k = ${k}, batch ${report.settings.batch}) and of cross-entropy against n, per backend (log-log; one panel per family, same axes).`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
       title: `Time against n (k = ${k}, batch ${report.settings.batch})`,
-      width: 520, height: 340, data: { values: timeVsN },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'n', type: 'quantitative', scale: logScale, title: 'n (classes)' },
-        y: { field: 'ms', type: 'quantitative', scale: logScale, title: 'median time (ms)' },
-        color: { field: 'backend', type: 'nominal', scale: backendColourScale(timeVsN.map((r) => r.backend)) },
-        // Dash and point shape encode the same field under one title, so one legend shows both.
-        strokeDash: { field: 'series', type: 'nominal', title: 'operation' },
-        shape: { field: 'series', type: 'nominal', title: 'operation' },
+      data: { values: timeVsN },
+      facet: { column: { field: 'family', type: 'nominal', title: null, sort: FAMILIES } },
+      spec: {
+        width: 260, height: 300,
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'n', type: 'quantitative', scale: logScale, title: 'n (classes)' },
+          y: { field: 'ms', type: 'quantitative', scale: logScale, title: 'median time (ms)' },
+          color: { field: 'backend', type: 'nominal', scale: backendColourScale(timeVsN.map((r) => r.backend)) },
+          strokeDash: { field: 'series', type: 'nominal', title: 'operation', legend: DASH_LEGEND },
+        },
       },
     },
   });
 
-  const timeVsK = all.filter((r) => r.n === n && r.k !== null).map((r) => ({ backend: r.backend, op: r.op, k: r.k, ms: r.medianMs }));
+  const timeVsK = all.filter((r) => r.n === n && r.k !== null).map((r) => ({ backend: r.backend, family: familyOf(r.backend), op: r.op, k: r.k, ms: r.medianMs }));
   charts.push({
     file: 'time-vs-k.svg',
-    caption: `Median time against k at n = ${n} (batch ${report.settings.batch}), forward and forward+backward, per backend (log-log).`,
+    caption: `Median time against k at n = ${n} (batch ${report.settings.batch}), forward and forward+backward, per backend (log-log; one panel per family, same axes).`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
       title: `Time against k (n = ${n}, batch ${report.settings.batch})`,
-      width: 520, height: 340, data: { values: timeVsK },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'k', type: 'quantitative', scale: logScale, title: 'k' },
-        y: { field: 'ms', type: 'quantitative', scale: logScale, title: 'median time (ms)' },
-        color: { field: 'backend', type: 'nominal', scale: backendColourScale(timeVsK.map((r) => r.backend)) },
-        strokeDash: { field: 'op', type: 'nominal', title: 'operation' },
-        shape: { field: 'op', type: 'nominal', title: 'operation' },
+      data: { values: timeVsK },
+      facet: { column: { field: 'family', type: 'nominal', title: null, sort: FAMILIES } },
+      spec: {
+        width: 260, height: 300,
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'k', type: 'quantitative', scale: logScale, title: 'k' },
+          y: { field: 'ms', type: 'quantitative', scale: logScale, title: 'median time (ms)' },
+          color: { field: 'backend', type: 'nominal', scale: backendColourScale(timeVsK.map((r) => r.backend)) },
+          strokeDash: { field: 'op', type: 'nominal', title: 'operation', legend: DASH_LEGEND },
+        },
       },
     },
   });
