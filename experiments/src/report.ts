@@ -184,7 +184,7 @@ function renderVerdicts(profile: Profile, runs: readonly RunRecord[]): string[] 
   const lines: string[] = [
     '### Verdicts against the success criteria',
     '',
-    'The criteria stated above, applied by the report to the tables: each reading is the SVM\'s lead over cross-entropy in points of test accuracy and whether it counts (`ahead`, `behind`) or not (`level`).',
+    'The criteria stated above, applied by the report to the tables: each reading is the SVM\'s lead over cross-entropy in points of test accuracy and whether it counts (`ahead`, `behind`) or not (`level`). A claim reads `not measured` until every cell it needs holds two seeds or more (the counting rule needs their spread).',
     '',
   ];
   const row = (claim: string, loss: string, v: ClaimVerdict, label: string) => `| ${claim} | ${loss} | ${v.verdict} | ${readingsText(v, label)} |`;

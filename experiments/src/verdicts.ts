@@ -50,10 +50,11 @@ function cellAt(rows: readonly Row[], value: number, loss: string): Cell | undef
   return cell && cell.best.top1.n > 0 ? cell : undefined;
 }
 
+/** A reading needs a seed spread on both sides: with one seed, nothing could count as level. */
 function read(rows: readonly Row[], value: number, svm: string, metric: Metric, at: Checkpoint): Reading | undefined {
   const s = cellAt(rows, value, svm);
   const ce = cellAt(rows, value, CE);
-  if (!s || !ce) return undefined;
+  if (!s || !ce || s.best.top1.n < 2 || ce.best.top1.n < 2) return undefined;
   return { value, lead: 100 * (s[at][metric].mean - ce[at][metric].mean), comparison: compare(s[at][metric], ce[at][metric]) };
 }
 

@@ -46,6 +46,12 @@ describe('claim 1 (label noise)', () => {
     expect(noiseClaim(rows(noises, (p) => (p === 0.4 ? 0 : 0.05 * p)), 'L5,1', 'top5', 'last', [0.4, 0.6, 0.8], 0.2).verdict).toBe('partly supported');
   });
 
+  it('is not measured while a cell holds one seed (no spread to count against)', () => {
+    const oneSeed: Row[] = noises.map((value) => ({ value, cells: [cell('CE', [0.5]), cell('L5,1', [0.5 + 0.05 * value])] }));
+    expect(noiseClaim(oneSeed, 'L5,1', 'top5', 'best', [0.4, 0.6, 0.8], 0.2).verdict).toBe('not measured');
+    expect(cleanClaim(oneSeed, 'L5,1', 'top1').verdict).toBe('not measured');
+  });
+
   it('is not measured when a level is missing', () => {
     expect(noiseClaim(rows([0, 0.2, 0.4], () => 0.05), 'L5,1', 'top5', 'best', [0.4, 0.6, 0.8], 0.2).verdict).toBe('not measured');
   });
