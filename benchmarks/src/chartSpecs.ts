@@ -46,6 +46,26 @@ function familyOf(backend: string): string {
   return backend.startsWith('tfjs:') ? 'TF.js' : backend.startsWith('gpujs:') ? 'gpu.js' : 'core and PyTorch';
 }
 
+/** Median time (log-log) against `x`, one panel per family, one colour per backend, one dash per operation in `dashField`. */
+function timePanels(title: string, values: { backend: string }[], x: { field: string; title: string }, dashField: string): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title,
+    data: { values },
+    facet: { column: { field: 'family', type: 'nominal', title: null, sort: FAMILIES } },
+    spec: {
+      width: 260, height: 300,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: x.field, type: 'quantitative', scale: logScale, title: x.title },
+        y: { field: 'ms', type: 'quantitative', scale: logScale, title: 'median time (ms)' },
+        color: { field: 'backend', type: 'nominal', scale: backendColourScale(values.map((r) => r.backend)) },
+        strokeDash: { field: dashField, type: 'nominal', title: 'operation', legend: DASH_LEGEND },
+      },
+    },
+  };
+}
+
 /** The chart files of a run, by name, with their captions. */
 export interface ChartFile {
   readonly file: string;
@@ -87,44 +107,14 @@ export function speedChartSpecs(report: SpeedChartInput): ChartSpec[] {
   charts.push({
     file: 'time-vs-n.svg',
     caption: `Median time of forward+backward (k = ${k}, batch ${report.settings.batch}) and of cross-entropy against n, per backend (log-log; one panel per family, same axes).`,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: `Time against n (k = ${k}, batch ${report.settings.batch})`,
-      data: { values: timeVsN },
-      facet: { column: { field: 'family', type: 'nominal', title: null, sort: FAMILIES } },
-      spec: {
-        width: 260, height: 300,
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: { field: 'n', type: 'quantitative', scale: logScale, title: 'n (classes)' },
-          y: { field: 'ms', type: 'quantitative', scale: logScale, title: 'median time (ms)' },
-          color: { field: 'backend', type: 'nominal', scale: backendColourScale(timeVsN.map((r) => r.backend)) },
-          strokeDash: { field: 'series', type: 'nominal', title: 'operation', legend: DASH_LEGEND },
-        },
-      },
-    },
+    spec: timePanels(`Time against n (k = ${k}, batch ${report.settings.batch})`, timeVsN, { field: 'n', title: 'n (classes)' }, 'series'),
   });
 
   const timeVsK = all.filter((r) => r.n === n && r.k !== null).map((r) => ({ backend: r.backend, family: familyOf(r.backend), op: r.op, k: r.k, ms: r.medianMs }));
   charts.push({
     file: 'time-vs-k.svg',
     caption: `Median time against k at n = ${n} (batch ${report.settings.batch}), forward and forward+backward, per backend (log-log; one panel per family, same axes).`,
-    spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: `Time against k (n = ${n}, batch ${report.settings.batch})`,
-      data: { values: timeVsK },
-      facet: { column: { field: 'family', type: 'nominal', title: null, sort: FAMILIES } },
-      spec: {
-        width: 260, height: 300,
-        mark: { type: 'line', point: true },
-        encoding: {
-          x: { field: 'k', type: 'quantitative', scale: logScale, title: 'k' },
-          y: { field: 'ms', type: 'quantitative', scale: logScale, title: 'median time (ms)' },
-          color: { field: 'backend', type: 'nominal', scale: backendColourScale(timeVsK.map((r) => r.backend)) },
-          strokeDash: { field: 'op', type: 'nominal', title: 'operation', legend: DASH_LEGEND },
-        },
-      },
-    },
+    spec: timePanels(`Time against k (n = ${n}, batch ${report.settings.batch})`, timeVsK, { field: 'k', title: 'k' }, 'op'),
   });
 
   const ratios = report.ratios.filter((r) => r.k === k && r.op === 'forward+backward' && r.toCrossEntropy !== null).map((r) => ({ backend: r.backend, n: r.n, ratio: r.toCrossEntropy }));
