@@ -126,24 +126,30 @@ export interface HeadToHeadSkip {
   readonly reason: string;
 }
 
-/** Head to head of every non-core backend found; core is created here when the run has none (a child process). */
+/**
+ * Head to head of every non-core backend found, one block each (`startBlock` is called as each
+ * starts and what it returns as it ends); core is created here when the run has none (a child process).
+ */
 export async function runHeadToHeads(
   found: readonly FoundBackend[],
   cache: BatchCache,
   plan: HeadToHeadPlan,
   warmupMinMs: number,
   tick: (label: string) => void,
+  startBlock: (backend: string) => () => void = () => () => undefined,
 ): Promise<{ results: HeadToHeadResult[]; skipped: HeadToHeadSkip[] }> {
   const core = found.find((b) => b.name === 'core')?.backend ?? createCoreBackend({ threads: 1 });
   const results: HeadToHeadResult[] = [];
   const skipped: HeadToHeadSkip[] = [];
   for (const backend of found) {
     if (backend.name === 'core') continue;
+    const endBlock = startBlock(backend.name);
     try {
       results.push(await runHeadToHead(backend, core, cache, plan, warmupMinMs));
     } catch (error) {
       skipped.push({ backend: backend.name, reason: `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` });
     }
+    endBlock();
     tick(`${backend.name} head to head with core`);
   }
   return { results, skipped };

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { AlgorithmResult, AlgorithmSkip } from './algorithms.js';
 import type { HeadToHeadResult, HeadToHeadSkip } from './headToHead.js';
 import type { SkippedBackend } from './backends.js';
+import type { BlockLoad } from './load.js';
 import type { MachineDescription } from './report.js';
 import type { SkippedConfig, SpeedResult } from './speed.js';
 import type { StabilityCell, StabilitySkip } from './stability.js';
@@ -38,6 +39,7 @@ export interface PartialRun {
   headToHead: { results: HeadToHeadResult[]; skipped: HeadToHeadSkip[] };
   algorithms: { results: AlgorithmResult[]; skipped: AlgorithmSkip[] };
   stability: { cells: StabilityCell[]; skipped: StabilitySkip[] };
+  loads: BlockLoad[];
 }
 
 /** Messages a child writes to its standard output, one JSON object a line. */

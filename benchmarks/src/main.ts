@@ -24,6 +24,8 @@ import { runPytorch } from './pytorch.js';
 import { checkTargets, computeRatios, describeMachine, terminalSummary, type BenchmarkReport, type MachineDescription } from './report.js';
 import { BatchCache, planGrid, runSpeedGrid, type SkippedConfig, type SpeedResult } from './speed.js';
 import { headToHeadSteps, runHeadToHeads } from './headToHead.js';
+import { describeBlockLoad, type BlockLoad } from './load.js';
+import { measureBlock, startBlock } from './loadMeter.js';
 import { ISOLATED_BACKENDS, runIsolated, sendToParent, type PartialRun } from './isolated.js';
 import type { FoundBackend } from './backends.js';
 import { runExactVectors, runStabilityGrid, stabilitySteps } from './stability.js';
@@ -82,7 +84,7 @@ function findVectors(explicit: string | undefined): string | null {
   return candidates.find((path) => existsSync(path)) ?? null;
 }
 
-/** Speed grid, algorithm comparison and stability grid of some backends. */
+/** Speed grid, algorithm comparison and stability grid of some backends, each a block whose load is recorded. */
 async function runPhases(
   profile: Profile,
   found: readonly FoundBackend[],
@@ -90,21 +92,28 @@ async function runPhases(
   tick: (label: string) => void,
   note: (label: string) => void,
   withCore: boolean,
-): Promise<Pick<PartialRun, 'speed' | 'skippedConfigs' | 'headToHead' | 'algorithms' | 'stability'>> {
+): Promise<Pick<PartialRun, 'speed' | 'skippedConfigs' | 'headToHead' | 'algorithms' | 'stability' | 'loads'>> {
   const speed: SpeedResult[] = [];
   const skippedConfigs: SkippedConfig[] = [];
+  const loads: BlockLoad[] = [];
   for (const backend of found) {
     note(`${backend.name}: speed grid`);
-    const grid = await runSpeedGrid(profile, backend, cache, tick);
+    const { result: grid, load } = await measureBlock(`${backend.name}: speed grid`, () => runSpeedGrid(profile, backend, cache, tick));
+    loads.push({ ...load, speedOf: [backend.name] });
     speed.push(...grid.results);
     skippedConfigs.push(...grid.skipped);
   }
   note('head to head with core');
-  const headToHead = await runHeadToHeads(found, cache, profile.headToHead, profile.warmupMinMs, tick);
+  const headToHead = await runHeadToHeads(found, cache, profile.headToHead, profile.warmupMinMs, tick, (name) => {
+    const end = startBlock(`${name}: head to head`);
+    return () => loads.push(end());
+  });
   const policy = { warmup: profile.warmup, warmupMinMs: profile.warmupMinMs, reps: Math.min(profile.reps, 5), configBudgetMs: profile.configBudgetMs / 2 };
-  const algorithms = await runAlgorithms(profile, found, cache, policy, profile.maxRunMs, profile.algorithmBudgetMs, speed, tick, withCore);
-  const stability = await runStabilityGrid(profile, found, tick, withCore);
-  return { speed, skippedConfigs, headToHead, algorithms, stability };
+  const { result: algorithms, load: algorithmsLoad } = await measureBlock(`${found.map((b) => b.name).join(', ')}: the paper's algorithms`, () =>
+    runAlgorithms(profile, found, cache, policy, profile.maxRunMs, profile.algorithmBudgetMs, speed, tick, withCore));
+  const { result: stability, load: stabilityLoad } = await measureBlock(`${found.map((b) => b.name).join(', ')}: stability grid`, () => runStabilityGrid(profile, found, tick, withCore));
+  loads.push(algorithmsLoad, stabilityLoad);
+  return { speed, skippedConfigs, headToHead, algorithms, stability, loads };
 }
 
 function phaseSteps(profile: Profile, found: readonly FoundBackend[], withCore: boolean): number {
@@ -200,7 +209,7 @@ async function main(): Promise<void> {
   const note = (task: string) => bar.update({ task });
 
   const phases = await runPhases(profile, found, cache, tick, note, true);
-  const { speed, skippedConfigs, headToHead, algorithms, stability } = phases;
+  const { speed, skippedConfigs, headToHead, algorithms, stability, loads } = phases;
   await disposeAll(found);
   const adapters = adaptersOf(found);
   const foundNames = found.map((b) => b.name);
@@ -224,6 +233,7 @@ async function main(): Promise<void> {
       algorithms.skipped.push(...partial.algorithms.skipped);
       stability.cells.push(...partial.stability.cells);
       stability.skipped.push(...partial.stability.skipped);
+      loads.push(...partial.loads);
     } catch (error) {
       const reason = `its separate process failed: ${error instanceof Error ? error.message : String(error)}`;
       skipped.push({ name, reason });
@@ -247,6 +257,9 @@ async function main(): Promise<void> {
   }
   bar.stop();
   for (const line of childLog) log(line);
+  if (pytorch?.load) loads.push(pytorch.load);
+  log('Load during each block (other processes: CPU they used while it ran, which is what decides whether two blocks compare):');
+  for (const load of loads) log(`  ${describeBlockLoad(load)}`);
 
   const report: BenchmarkReport = {
     schema: 'topk-benchmark/1',
@@ -272,9 +285,10 @@ async function main(): Promise<void> {
     },
     pytorch,
     pytorchNote,
+    loads,
     targets: [],
   };
-  report.ratios = computeRatios([...speed, ...(pytorch?.speed ?? [])]);
+  report.ratios = computeRatios([...speed, ...(pytorch?.speed ?? [])], loads);
   report.targets = checkTargets(report);
   report.durationSeconds = (Date.now() - started) / 1000;
   report.machine.loadAverage = { start: loadAtStart, end: Math.round(loadavg()[0] * 100) / 100 };

@@ -3,6 +3,7 @@ import { chartK, type ChartFile } from './charts.js';
 import { HEAD_TO_HEAD_HEADER, SPEED_HEADER, headToHeadRows, speedRows, type BenchmarkReport } from './report.js';
 import type { StabilityCell } from './stability.js';
 import { ISOLATED_BACKENDS } from './isolated.js';
+import { LOAD_TOLERANCE_CORES } from './load.js';
 import { fastestCell, type OtherMachineSummary } from './otherMachines.js';
 
 function table(header: string[], rows: string[][]): string {
@@ -88,6 +89,18 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   if (report.backends.skipped.length > 0) {
     lines.push('Skipped:', '');
     for (const b of report.backends.skipped) lines.push(`- \`${b.name}\`: ${b.reason}`);
+    lines.push('');
+  }
+  if (report.loads && report.loads.length > 0) {
+    lines.push('### Load during each block', '');
+    lines.push(
+      'The 1-minute load average when each block started and ended, and the CPU that other processes used while it ran (every core\'s busy time less the time of the benchmark\'s own process and of the child it timed, over the block\'s wall time). ' +
+        `The load average lags and counts the benchmark's own threads, so the second decides: a ratio between two blocks whose other-process load differs by more than ${LOAD_TOLERANCE_CORES} core is not computed.`,
+      '',
+    );
+    lines.push(table(['block', 'seconds', 'load average', 'other processes (cores)'], report.loads.map((l) => [l.block, l.seconds.toFixed(1), `${l.loadAverage.start} -> ${l.loadAverage.end}`, l.otherCores.toFixed(2)])));
+    const refused = report.ratios.filter((r) => r.toCoreRefused);
+    if (refused.length > 0) lines.push('', `Ratios to core not computed: ${[...new Set(refused.map((r) => `${r.backend} (${r.toCoreRefused})`))].join('; ')}.`);
     lines.push('');
   }
   lines.push('## Targets', '');

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { createCoreBackend } from '@topk/core';
 import type { Profile } from './profiles.js';
 import { BatchCache, type SkippedConfig, type SpeedResult } from './speed.js';
+import type { BlockLoad } from './load.js';
+import { startBlock } from './loadMeter.js';
 import { compareRows, stabilityBatch, type StabilityCell } from './stability.js';
 import { summarise } from './stats.js';
 import type { Batch } from './data.js';
@@ -35,6 +37,8 @@ export interface PytorchReport {
   /** Errors at the target configuration (n = 1000, k = 5, tau = 1, float32) against core. */
   readonly targetErrors: { n: number; lossError: number | null; gradError: number | null; nonFiniteShare: number } | null;
   readonly wallSeconds: number;
+  /** The load while the official code ran (absent from reports written before it was measured). */
+  readonly load?: BlockLoad;
 }
 
 const DRIVER = fileURLToPath(new URL('../python/official_driver.py', import.meta.url));
@@ -138,14 +142,17 @@ export async function runPytorch(profile: Profile, cache: BatchCache, options: P
     const outPath = join(dir, 'out.json');
     await writeFile(specPath, JSON.stringify({ policy, threads, speed, accuracy }));
     log(`  running the official PyTorch code from ${options.refPath} with ${options.python} (threads: ${threads.join(', ')})`);
+    const endBlock = startBlock('official PyTorch');
     await run(options.python, [DRIVER, '--ref', options.refPath, '--spec', specPath, '--out', outPath], (policy.budget_ms * (threads.length + 1) + 120000) * 2);
     const out = JSON.parse(await readFile(outPath, 'utf8')) as {
       torch: string; default_threads: number; cuda_device: string | null;
       speed: { threads: number | null; op: 'forward' | 'forward+backward'; n: number; k: number; batch: number; samples_ms: number[] }[];
       skipped: { threads: number | null; op: 'forward' | 'forward+backward'; n: number; k: number; reason: string }[];
       accuracy: { id: string; loss?: number; error?: string }[];
+      cpu_seconds: number;
     };
 
+    const load = { ...endBlock(out.cpu_seconds * 1000), speedOf: [...new Set(out.speed.map((r) => pytorchName(r.threads)))] };
     const speedResults: SpeedResult[] = out.speed.map((r) => ({
       backend: pytorchName(r.threads), op: r.op, batch: r.batch, n: r.n, k: r.k, reps: r.samples_ms.length, warmupMs: 0, ...summarise(r.samples_ms),
     }));
@@ -168,7 +175,7 @@ export async function runPytorch(profile: Profile, cache: BatchCache, options: P
       }
       stability.push({ ...base, ...(await errorsAgainstCore(cell.batch, profile.stabilityK, cell.tau, record.loss, await gradOf(join(dir, `${record.id}.grad.f64`)))) });
     }
-    return { torchVersion: out.torch, defaultThreads: out.default_threads, threadsMeasured: threads, cudaDevice: out.cuda_device, speed: speedResults, skipped, stability, targetErrors, wallSeconds: (Date.now() - started) / 1000 };
+    return { torchVersion: out.torch, defaultThreads: out.default_threads, threadsMeasured: threads, cudaDevice: out.cuda_device, speed: speedResults, skipped, stability, targetErrors, wallSeconds: (Date.now() - started) / 1000, load };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

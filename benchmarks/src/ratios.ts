@@ -1,4 +1,5 @@
 /** Time ratios of a speed grid: each configuration against core and against its own backend's cross-entropy. */
+import { loadMismatch, speedBlockOf, type BlockLoad } from './load.js';
 import type { Operation, SpeedResult } from './speed.js';
 
 /** A time ratio of one configuration. */
@@ -7,8 +8,10 @@ export interface Ratio {
   readonly op: Operation;
   readonly n: number;
   readonly k: number;
-  /** This backend's time over core's at the same configuration. */
+  /** This backend's time over core's at the same configuration (null when core did not run it or the loads differ). */
   readonly toCore: number | null;
+  /** Why the ratio to core was refused: the two were timed under different loads. */
+  readonly toCoreRefused?: string;
   /** This backend's time over its own cross-entropy at the same n. */
   readonly toCrossEntropy: number | null;
 }
@@ -24,16 +27,21 @@ export function roundTo(x: number, digits: number): number {
   return Math.round(x * f) / f;
 }
 
-/** Ratios of every measured top-k configuration to core and to the same backend's cross-entropy. */
-export function computeRatios(speed: readonly SpeedResult[]): Ratio[] {
+/**
+ * Ratios of every measured top-k configuration to core and to the same backend's cross-entropy
+ * (timed in the same block); a ratio to core is refused when the two blocks' loads differ.
+ */
+export function computeRatios(speed: readonly SpeedResult[], loads: readonly BlockLoad[] = []): Ratio[] {
   const out: Ratio[] = [];
   for (const r of speed) {
     if (r.k === null) continue;
     const core = findSpeed(speed, 'core', r.op, r.n, r.k);
     const ce = findSpeed(speed, r.backend, 'cross-entropy', r.n, null);
+    const refused = core ? loadMismatch(speedBlockOf(loads, 'core'), speedBlockOf(loads, r.backend)) : null;
     out.push({
       backend: r.backend, op: r.op, n: r.n, k: r.k,
-      toCore: core ? roundTo(r.medianMs / core.medianMs, 3) : null,
+      toCore: core && !refused ? roundTo(r.medianMs / core.medianMs, 3) : null,
+      ...(refused ? { toCoreRefused: refused } : {}),
       toCrossEntropy: ce ? roundTo(r.medianMs / ce.medianMs, 3) : null,
     });
   }

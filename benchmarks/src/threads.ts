@@ -5,22 +5,30 @@
  * every round), so that every ratio comes from the same minutes of the machine; the load average
  * before and after each row shows whether other work shared the cores.
  *
- *   node benchmarks/dist/threads.js [--grid curve|break-even] [--threads 2,3,4] [--budget-ms 2000] [--calling-thread computes|waits]
+ *   node benchmarks/dist/threads.js [--grid curve|break-even] [--threads 2,3,4] [--budget-ms 2000] [--calling-thread computes|waits] [--write-docs]
  *
  * `curve`: batch 256 at n = 1000, k = 5 and n = 10000, k = 10 on every thread count (the speed-up
  * curve); `break-even`: small batches around the size where splitting starts to pay.
+ * `--write-docs` writes the table and the speed-up chart to docs/benchmarks/threads.md.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg } from './chartSpecs.js';
+import { startBlock } from './loadMeter.js';
 import { createCoreBackend, type CoreBackend } from '@topk/core';
 import { makeBatch } from './data.js';
 import { nowMs, summarise } from './stats.js';
 
 interface Options {
   grid: 'curve' | 'break-even';
-  threads: string;
+  threads?: string;
   budgetMs: string;
   callingThread: 'computes' | 'waits';
+  writeDocs?: boolean;
 }
 
 const BREAK_EVEN: readonly [n: number, k: number, batches: number[]][] = [
@@ -31,10 +39,21 @@ const BREAK_EVEN: readonly [n: number, k: number, batches: number[]][] = [
   [10000, 5, [2, 4, 8]],
 ];
 
-const load = () => loadavg()[0].toFixed(2);
+/** One configuration: medians of one thread and of each thread count, called in alternation. */
+export interface ThreadsRow {
+  readonly batch: number;
+  readonly n: number;
+  readonly k: number;
+  readonly oneThreadMs: number;
+  readonly threaded: { readonly threads: number; readonly medianMs: number; readonly speedUp: number }[];
+  readonly callsEach: number;
+  readonly loadAverage: { readonly before: number; readonly after: number };
+  /** Cores' worth of CPU other processes used during the timed calls. */
+  readonly otherCores: number;
+}
 
 /** One row: medians of one thread and of each threaded backend, calls alternating within the budget. */
-async function compare(rows: number, n: number, k: number, threadCounts: number[], budgetMs: number, callingThreadComputes: boolean): Promise<string> {
+async function compare(rows: number, n: number, k: number, threadCounts: number[], budgetMs: number, callingThreadComputes: boolean): Promise<ThreadsRow> {
   const batch = makeBatch(rows, n, rows * 7919 + n * 31 + k);
   const request = { scores: batch.scores64, shape: [rows, n] as const, labels: batch.labels, k, grad: true, reduction: 'mean' as const };
   const one = createCoreBackend({ threads: 1 });
@@ -42,7 +61,7 @@ async function compare(rows: number, n: number, k: number, threadCounts: number[
   const all: CoreBackend[] = [one, ...many];
   for (const backend of all) for (let i = 0; i < 3; i++) await backend.loss(request); // starts the pools, warms the JIT
   const samples: number[][] = all.map(() => []);
-  const loadBefore = load();
+  const block = startBlock(`batch ${rows}, n = ${n}, k = ${k}`);
   const start = nowMs();
   for (let round = 0; round < 200 && (round < 7 || nowMs() - start < budgetMs); round++) {
     const order = round % 2 === 0 ? all.map((_, i) => i) : all.map((_, i) => all.length - 1 - i);
@@ -52,11 +71,73 @@ async function compare(rows: number, n: number, k: number, threadCounts: number[
       samples[i].push(nowMs() - t);
     }
   }
-  const loadAfter = load();
+  const { loadAverage, otherCores } = block();
   await Promise.all(all.map((b) => b.dispose()));
   const [single, ...threaded] = samples.map((s) => summarise(s).medianMs);
-  const cells = threaded.map((t) => `${t.toFixed(2)} ms (${(single / t).toFixed(2)}x)`);
-  return `| ${rows} | ${n} | ${k} | ${single.toFixed(2)} ms | ${cells.join(' | ')} | ${samples[0].length} | ${loadBefore} / ${loadAfter} |`;
+  return {
+    batch: rows, n, k, oneThreadMs: single,
+    threaded: threaded.map((medianMs, i) => ({ threads: threadCounts[i], medianMs, speedUp: single / medianMs })),
+    callsEach: samples[0].length,
+    loadAverage: { before: loadAverage.start, after: loadAverage.end },
+    otherCores,
+  };
+}
+
+/** The markdown table of the rows. */
+function threadsTable(rows: readonly ThreadsRow[], threadCounts: readonly number[]): string[] {
+  return [
+    `| batch | n | k | 1 thread | ${threadCounts.map((t) => `${t} threads`).join(' | ')} | calls each | load average before / after | other processes (cores) |`,
+    `|---|---|---|---|${threadCounts.map(() => '---').join('|')}|---|---|---|`,
+    ...rows.map((r) => `| ${r.batch} | ${r.n} | ${r.k} | ${r.oneThreadMs.toFixed(2)} ms | ${r.threaded.map((t) => `${t.medianMs.toFixed(2)} ms (${t.speedUp.toFixed(2)}x)`).join(' | ')} | ${r.callsEach} | ${r.loadAverage.before} / ${r.loadAverage.after} | ${r.otherCores.toFixed(2)} |`),
+  ];
+}
+
+/** Speed-up over one thread against the thread count, one line per configuration, with the ideal. */
+function speedUpChart(rows: readonly ThreadsRow[], cores: number): TopLevelSpec {
+  const values = rows.flatMap((r) => [{ threads: 1, speedUp: 1 }, ...r.threaded].map((t) => ({ threads: t.threads, speedUp: t.speedUp, config: `batch ${r.batch}, n = ${r.n}, k = ${r.k}` })));
+  const maxThreads = Math.max(...values.map((v) => v.threads));
+  const ideal = Array.from({ length: Math.min(cores, maxThreads) }, (_, i) => ({ threads: i + 1, speedUp: i + 1 }));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: 480, height: 320,
+    layer: [
+      { data: { values: ideal }, mark: { type: 'line', strokeDash: [4, 4], color: 'gray' }, encoding: { x: { field: 'threads', type: 'quantitative' }, y: { field: 'speedUp', type: 'quantitative' } } },
+      {
+        data: { values },
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'threads', type: 'quantitative', title: 'threads', axis: { tickMinStep: 1 } },
+          y: { field: 'speedUp', type: 'quantitative', title: 'speed-up over one thread' },
+          color: { field: 'config', type: 'nominal', title: 'forward+backward' },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+const DOCS = fileURLToPath(new URL('../../docs/benchmarks/', import.meta.url));
+
+/** Writes docs/benchmarks/threads.md and its chart. */
+async function writeDocs(rows: readonly ThreadsRow[], threadCounts: readonly number[], header: string, command: string): Promise<void> {
+  await mkdir(DOCS, { recursive: true });
+  const cores = availableParallelism();
+  await writeFile(join(DOCS, 'threads-speed-up.svg'), await renderSvg(speedUpChart(rows, cores)));
+  const page = [
+    '# Core on worker threads',
+    '',
+    `<!-- Generated by benchmarks/src/threads.ts; regenerate it with \`${command}\`. -->`,
+    '',
+    `One-threaded core against core split over worker threads, side by side: for each configuration every backend is called in turn, the order reversed each round, so that each speed-up comes from the same minutes of the machine (median of the calls; the dashed line is the ideal up to the core count). The last column is the CPU other processes used meanwhile (see the benchmark page's load section): near 0 on a quiet machine. ${header}`,
+    '',
+    `Started ${new Date().toISOString()} on ${cpus()[0]?.model.trim() ?? 'an unknown CPU'}, ${cores} cores. Past the core count threads only queue for the same cores.`,
+    '',
+    '![Speed-up of core on worker threads over one thread](threads-speed-up.svg)',
+    '',
+    ...threadsTable(rows, threadCounts),
+    '',
+  ];
+  await writeFile(join(DOCS, 'threads.md'), page.join('\n'));
+  console.log(`Wrote ${join(DOCS, 'threads.md')} and threads-speed-up.svg`);
 }
 
 async function main(): Promise<void> {
@@ -64,19 +145,27 @@ async function main(): Promise<void> {
     .name('topk-bench-threads')
     .description('core on worker threads against core on one thread, side by side')
     .addOption(new Option('--grid <name>', 'curve (batch 256, every thread count) or break-even (small batches)').choices(['curve', 'break-even']).default('curve'))
-    .option('--threads <list>', 'thread counts to compare with one thread', String(Math.max(2, availableParallelism())))
+    .option('--threads <list>', 'thread counts to compare with one thread (default: 2 up to twice the cores)')
     .option('--budget-ms <ms>', 'time per row', '2000')
     .addOption(new Option('--calling-thread <role>', 'whether the calling thread computes rows too').choices(['computes', 'waits']).default('computes'))
+    .option('--write-docs', 'write the table and the speed-up chart to docs/benchmarks/threads.md')
     .parse()
     .opts<Options>();
-  const threadCounts = options.threads.split(',').map(Number);
+  const cores = availableParallelism();
+  const threadCounts = options.threads ? options.threads.split(',').map(Number) : Array.from({ length: Math.max(1, 2 * cores - 1) }, (_, i) => i + 2);
   const budgetMs = Number(options.budgetMs);
   const computes = options.callingThread === 'computes';
-  console.log(`Node ${process.version}, ${availableParallelism()} cores available, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}; calling thread ${options.callingThread}. Forward+backward, mean reduction; medians; (Nx) = speed-up over one thread.`);
-  console.log(`| batch | n | k | 1 thread | ${threadCounts.map((t) => `${t} threads`).join(' | ')} | calls each | load before / after |`);
-  console.log(`|---|---|---|---|${threadCounts.map(() => '---').join('|')}|---|---|`);
-  const rows: [number, number, number][] = options.grid === 'curve' ? [[256, 1000, 5], [256, 10000, 10]] : BREAK_EVEN.flatMap(([n, k, batches]) => batches.map((b) => [b, n, k] as [number, number, number]));
-  for (const [batch, n, k] of rows) console.log(await compare(batch, n, k, threadCounts, budgetMs, computes));
+  const header = `Node ${process.version}; forward+backward, mean reduction; the calling thread ${computes ? 'computes rows beside the workers' : 'waits while the workers compute'}.`;
+  console.log(`${header} ${cores} cores available, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}. Medians; (Nx) = speed-up over one thread.`);
+  const configs: [number, number, number][] = options.grid === 'curve' ? [[256, 1000, 5], [256, 10000, 10]] : BREAK_EVEN.flatMap(([n, k, batches]) => batches.map((b) => [b, n, k] as [number, number, number]));
+  const rows: ThreadsRow[] = [];
+  const table = threadsTable([], threadCounts);
+  console.log(table.join('\n'));
+  for (const [batch, n, k] of configs) {
+    rows.push(await compare(batch, n, k, threadCounts, budgetMs, computes));
+    console.log(threadsTable(rows.slice(-1), threadCounts).at(-1));
+  }
+  if (options.writeDocs) await writeDocs(rows, threadCounts, header, `node benchmarks/dist/threads.js ${process.argv.slice(2).join(' ')}`.trim());
 }
 
 main().catch((error: unknown) => {

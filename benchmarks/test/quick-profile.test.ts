@@ -98,7 +98,8 @@ describe('npm run bench:quick', () => {
   });
 
   it("checks core's targets and the backend aims explicitly", () => {
-    expect(report.targets.length).toBe(8);
+    // Core's five, then per float32 backend: head to head, larger k (10 and 50), and tfjs:wasm's cross-entropy.
+    expect(report.targets.length).toBe(12);
     expect(output).toContain('Targets (core and the float32 backends)');
     const ce = report.targets.find((t) => t.target.includes('cross-entropy'));
     expect(ce?.met).not.toBeNull();
@@ -106,6 +107,20 @@ describe('npm run bench:quick', () => {
     const threaded = report.targets.find((t) => t.target.includes('core on its threads'));
     expect(threaded?.met).toBeNull();
     expect(threaded?.measured).toMatch(/^core:threads \d/);
+  });
+
+  it('prints and records the load of every block, each backend\'s speed grid and head to head among them', () => {
+    const loads = report.loads ?? [];
+    for (const backend of report.backends.found) {
+      expect(loads.filter((l) => l.speedOf?.includes(backend)), backend).toHaveLength(1);
+      if (backend !== 'core') expect(loads.some((l) => l.block === `${backend}: head to head`), backend).toBe(true);
+    }
+    for (const load of loads) {
+      expect(load.otherCores).toBeGreaterThanOrEqual(0);
+      expect(load.seconds).toBeGreaterThanOrEqual(0);
+      expect(output).toContain(`${load.block}: ${load.seconds} s, load average ${load.loadAverage.start} -> ${load.loadAverage.end}`);
+    }
+    expect(markdown).toContain('### Load during each block');
   });
 
   it('writes SVG charts and a page that embeds them and quotes the JSON', () => {

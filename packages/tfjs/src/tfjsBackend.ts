@@ -17,6 +17,19 @@ import { computeLossTensors, logEspPairTensors } from './topkLossTensors.js';
 import { LOG_ZERO } from './productTree.js';
 import { disposeTreeConstants } from './linearTree.js';
 import { checkScoresFitFloat32, float32Scale } from './float32Range.js';
+import { rowChunks } from './rowChunks.js';
+
+/** One array from the chunks' arrays, in order (the array itself when there is one). */
+function joinChunks(parts: Float32Array[]): Float32Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
 
 /** Live (not disposed) TfjsBackend objects per TF.js backend name. */
 const live = new Map<string, number>();
@@ -55,25 +68,28 @@ export class TfjsBackend implements TopKBackend {
     let scores: Float32Array;
     if (scale === 1) scores = request.scores instanceof Float32Array ? request.scores : Float32Array.from(request.scores);
     else scores = Float32Array.from(request.scores, (s) => s / scale);
-    const out = onTfBackend(this.tfjs.tfName, () =>
-      tf.tidy(() => computeLossTensors(tf.tensor2d(scores, [batch, n]), tf.tensor1d(labels, 'int32'), { k, tau, alpha, mode, backward, grad: wantGrad })),
-    );
-    let lossData: Float32Array;
-    let gradData: Float32Array | undefined;
-    try {
-      [lossData, gradData] = await Promise.all([
-        out.losses.data() as Promise<Float32Array>,
-        out.grad?.data() as Promise<Float32Array> | undefined,
-      ]);
-    } finally {
-      out.losses.dispose();
-      out.grad?.dispose();
+    const chunks: { losses: Float32Array; grad?: Float32Array }[] = [];
+    for (const [first, rows] of rowChunks(batch, n)) {
+      const out = onTfBackend(this.tfjs.tfName, () =>
+        tf.tidy(() =>
+          computeLossTensors(tf.tensor2d(scores.subarray(first * n, (first + rows) * n), [rows, n]), tf.tensor1d(labels.subarray(first, first + rows), 'int32'), { k, tau, alpha, mode, backward, grad: wantGrad }),
+        ),
+      );
+      try {
+        const [losses, grad] = await Promise.all([out.losses.data() as Promise<Float32Array>, out.grad?.data() as Promise<Float32Array> | undefined]);
+        chunks.push({ losses, grad });
+      } finally {
+        out.losses.dispose();
+        out.grad?.dispose();
+      }
     }
+    const lossData = joinChunks(chunks.map((c) => c.losses));
+    const gradData = wantGrad ? joinChunks(chunks.map((c) => c.grad!)) : undefined;
     const losses = Float64Array.from(lossData, (l) => l * scale);
     if (gradData === undefined) return { losses, value: reduceLossesAndGradient(losses, weights, reduction, undefined, 0, relativeWeights) };
     // Weights multiply the gradient on the host: in float64, where float32 could overflow.
-    // Without weights, wasm reads back a fresh copy of its heap; other backends may hand out their own storage.
-    const grad = weights !== undefined ? Float64Array.from(gradData) : this.tfjs.tfName === 'wasm' ? gradData : Float32Array.from(gradData);
+    // Without weights, wasm reads back a fresh copy of its heap (as does joining chunks); other backends may hand out their own storage.
+    const grad = weights !== undefined ? Float64Array.from(gradData) : this.tfjs.tfName === 'wasm' || chunks.length > 1 ? gradData : Float32Array.from(gradData);
     const value = reduceLossesAndGradient(losses, weights, reduction, grad, n, relativeWeights);
     return { losses, value, grad };
   }
