@@ -1,18 +1,24 @@
 /**
- * Finds the backends that can run on this machine. The tfjs and gpujs packages are loaded
- * with dynamic imports so that a missing package, a missing native library or a missing
- * adapter turns into a "skipped: <reason>" line instead of a crash.
+ * Finds the backends that can run on this machine. The names and the backends come from the
+ * registry of @topk/cli (`BACKEND_NAMES`, `createBackend`), which loads the optional tfjs and
+ * gpujs packages only when asked, so that a missing package, a missing native library or a
+ * missing adapter turns into a "skipped: <reason>" line instead of a crash. This module adds
+ * what only the benchmark needs: a probe against core, the cross-entropy floor of each backend
+ * and its device description.
  */
-import { createCoreBackend, type TopKBackend } from '@topk/core';
+import { BACKEND_NAMES, BEST_AVAILABLE_NAMES, createBackend, familyOf, type BackendFamily } from '@topk/cli';
+import { CoreBackend, createCoreBackend, type TopKBackend } from '@topk/core';
 import { checkGpujsCrossEntropy, coreCrossEntropy, ownCrossEntropy, tfjsCrossEntropyOn, type CrossEntropyRunner, type TfLike } from './crossEntropyFloors.js';
 import { gpujsCrossEntropy } from './gpujsCrossEntropy.js';
 
 export { coreCrossEntropy, type CrossEntropyRunner } from './crossEntropyFloors.js';
 
+export type { BackendFamily } from '@topk/cli';
+
 /** A backend that passed its probe. */
 export interface FoundBackend {
   readonly name: string;
-  readonly family: 'core' | 'tfjs' | 'gpujs';
+  readonly family: BackendFamily;
   readonly backend: TopKBackend;
   /** The floor this backend is compared with, or null when it has none (with `floorNote`). */
   readonly crossEntropy: CrossEntropyRunner | null;
@@ -29,22 +35,16 @@ export interface SkippedBackend {
   readonly reason: string;
 }
 
-export const TFJS_NAMES = ['cpu', 'wasm', 'webgpu', 'node', 'node-gpu'] as const;
-export const GPUJS_NAMES = ['webgpu', 'headlessgl', 'webasm', 'cpu'] as const;
+/**
+ * Every backend name the benchmark looks for, in the order it reports them: the registry's
+ * names less the bare family names `tfjs` and `gpujs` (each family's best available, which
+ * would time one of the listed variants a second time).
+ */
+export const ALL_BACKEND_NAMES: readonly string[] = BACKEND_NAMES.filter((name) => !BEST_AVAILABLE_NAMES.includes(name));
 
-/** Every backend name the benchmark looks for, in the order it reports them. */
-export const ALL_BACKEND_NAMES: readonly string[] = [
-  'core',
-  'core:threads',
-  ...TFJS_NAMES.map((name) => `tfjs:${name}`),
-  ...GPUJS_NAMES.map((name) => `gpujs:${name}`),
-];
-
-type Factory = (name: string) => TopKBackend | Promise<TopKBackend>;
-
-/** Loads a module by a name TypeScript does not resolve (an optional package, or one not built). */
-async function importOptional(specifier: string): Promise<Record<string, unknown>> {
-  return (await import(specifier)) as Record<string, unknown>;
+/** The variant of a registry name: the part after the colon. */
+function variantOf(name: string): string {
+  return name.split(':')[1] ?? '';
 }
 
 function reasonOf(error: unknown): string {
@@ -70,7 +70,9 @@ const TF_BACKEND_OF: Record<string, string> = { cpu: 'cpu', wasm: 'wasm', webgpu
 
 /** The TF.js floor on `tfBackend`, with `@tensorflow/tfjs` imported here. */
 async function tfjsCrossEntropy(tfBackend: string): Promise<CrossEntropyRunner> {
-  return tfjsCrossEntropyOn((await importOptional('@tensorflow/tfjs')) as unknown as TfLike, tfBackend);
+  // A variable specifier: @tensorflow/tfjs is optional, outside the type check.
+  const specifier: string = '@tensorflow/tfjs';
+  return tfjsCrossEntropyOn((await import(specifier)) as TfLike, tfBackend);
 }
 
 /** The gpu.js floor in `mode`, checked against core's. */
@@ -113,64 +115,47 @@ export async function discoverBackends(options: DiscoverOptions): Promise<{ foun
     options.log(`  skipped ${name}: ${reason}`);
   };
 
-  // `core` is one-threaded: the yardstick every ratio uses. `core:threads` splits rows over worker threads.
-  if (wanted('core', options.only)) {
-    const backend = createCoreBackend({ threads: 1 });
-    found.push({ name: 'core', family: 'core', backend, crossEntropy: coreCrossEntropy, floorNote: 'core crossEntropyLoss (float64)', probeError: await probe(backend), description: '1 thread' });
-    options.log('  found   core (float64 reference, 1 thread)');
-  }
-  if (wanted('core:threads', options.only)) {
-    const backend = createCoreBackend();
-    found.push({ name: 'core:threads', family: 'core', backend, crossEntropy: coreCrossEntropy, floorNote: 'core crossEntropyLoss (float64, 1 thread)', probeError: await probe(backend), description: `${backend.threads} threads` });
-    options.log(`  found   core:threads (float64, ${backend.threads} threads)`);
-  }
-
-  for (const family of ['tfjs', 'gpujs'] as const) {
-    const names = (family === 'tfjs' ? TFJS_NAMES : GPUJS_NAMES).filter((name) => wanted(`${family}:${name}`, options.only));
-    if (names.length === 0) continue;
-    let factory: Factory;
+  for (const name of ALL_BACKEND_NAMES.filter((entry) => wanted(entry, options.only))) {
+    const family = familyOf(name);
+    let backend: TopKBackend | undefined;
     try {
-      const module = await importOptional(`@topk/${family}`);
-      const exported = module[family === 'tfjs' ? 'createTfjsBackend' : 'createGpujsBackend'];
-      if (typeof exported !== 'function') throw new Error(`@topk/${family} does not export ${family === 'tfjs' ? 'createTfjsBackend' : 'createGpujsBackend'}`);
-      factory = exported as Factory;
-    } catch (error) {
-      for (const name of names) skip(`${family}:${name}`, `cannot load @topk/${family}: ${reasonOf(error)}`);
-      continue;
-    }
-    for (const name of names) {
-      const fullName = `${family}:${name}`;
-      let backend: TopKBackend | undefined;
-      try {
-        backend = await factory(name);
-        const probeError = await probe(backend);
-        let crossEntropy = ownCrossEntropy(backend);
-        let floorNote = crossEntropy ? `${fullName} crossEntropy()` : '';
-        try {
-          if (!crossEntropy && family === 'tfjs') {
-            const tfName = tfNameOf(backend, name);
-            crossEntropy = await tfjsCrossEntropy(tfName);
-            floorNote = `tf.losses.softmaxCrossEntropy + tf.valueAndGrad on tf backend '${tfName}'`;
-          }
-          if (!crossEntropy && family === 'gpujs') {
-            crossEntropy = await checkedGpujsCrossEntropy(name);
-            floorNote = `the benchmark's own gpu.js kernels (log-sum-exp per row, softmax - one-hot) in mode '${name}'`;
-          }
-        } catch (error) {
-          crossEntropy = null;
-          floorNote = `no cross-entropy floor: ${reasonOf(error)}`;
-        }
-        if (!crossEntropy && !floorNote) floorNote = 'no cross-entropy on this backend';
-        found.push({ name: fullName, family, backend, crossEntropy, floorNote, probeError, description: describe(backend) });
-        options.log(`  found   ${fullName} (${backend.precision}${probeError > 1e-4 ? `, probe differs from core by ${probeError.toExponential(1)}` : ''})`);
-      } catch (error) {
-        try {
-          await backend?.dispose();
-        } catch {
-          // the backend failed already; its dispose error adds nothing
-        }
-        skip(fullName, reasonOf(error));
+      backend = await createBackend(name);
+      const probeError = await probe(backend);
+      if (backend instanceof CoreBackend) {
+        // `core` is one-threaded: the yardstick every ratio uses. `core:threads` splits rows over worker threads.
+        const threads = backend.threads;
+        const floorNote = name === 'core' ? 'core crossEntropyLoss (float64)' : 'core crossEntropyLoss (float64, 1 thread)';
+        found.push({ name, family, backend, crossEntropy: coreCrossEntropy, floorNote, probeError, description: name === 'core' ? '1 thread' : `${threads} threads` });
+        options.log(name === 'core' ? '  found   core (float64 reference, 1 thread)' : `  found   ${name} (float64, ${threads} threads)`);
+        continue;
       }
+      const variant = variantOf(name);
+      let crossEntropy = ownCrossEntropy(backend);
+      let floorNote = crossEntropy ? `${name} crossEntropy()` : '';
+      try {
+        if (!crossEntropy && family === 'tfjs') {
+          const tfName = tfNameOf(backend, variant);
+          crossEntropy = await tfjsCrossEntropy(tfName);
+          floorNote = `tf.losses.softmaxCrossEntropy + tf.valueAndGrad on tf backend '${tfName}'`;
+        }
+        if (!crossEntropy && family === 'gpujs') {
+          crossEntropy = await checkedGpujsCrossEntropy(variant);
+          floorNote = `the benchmark's own gpu.js kernels (log-sum-exp per row, softmax - one-hot) in mode '${variant}'`;
+        }
+      } catch (error) {
+        crossEntropy = null;
+        floorNote = `no cross-entropy floor: ${reasonOf(error)}`;
+      }
+      if (!crossEntropy && !floorNote) floorNote = 'no cross-entropy on this backend';
+      found.push({ name, family, backend, crossEntropy, floorNote, probeError, description: describe(backend) });
+      options.log(`  found   ${name} (${backend.precision}${probeError > 1e-4 ? `, probe differs from core by ${probeError.toExponential(1)}` : ''})`);
+    } catch (error) {
+      try {
+        await backend?.dispose();
+      } catch {
+        // the backend failed already; its dispose error adds nothing
+      }
+      skip(name, reasonOf(error));
     }
   }
   return { found, skipped };

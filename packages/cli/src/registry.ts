@@ -1,15 +1,27 @@
 /**
- * The backends the CLI knows by name. `core` is built in; the tfjs and gpu.js families are
- * optional packages, loaded only when asked for (`await import('@topk/tfjs')`, `'@topk/gpujs'`),
- * so that `@topk/cli` itself needs nothing but `@topk/core`. They are made by their factories
+ * The one registry of backends by name, used by the `topk` command and by the benchmarks.
+ *
+ * A name is a family (`core`, `tfjs`, `gpujs`) or `family:variant`. `core` computes on the
+ * calling thread and `core:threads` splits large batches over worker threads; both are
+ * built in. The tfjs and gpujs families are optional packages, loaded only when one of their
+ * names is asked for (`await import('@topk/tfjs')`, `'@topk/gpujs'`), so that `@topk/cli`
+ * itself needs nothing but `@topk/core`. They are made by their factories
  * `createTfjsBackend(variant)` / `createGpujsBackend(variant)`, where the variant is the part
- * after the colon ('' for the family's best available).
+ * after the colon; the bare family name (`tfjs`, `gpujs`) asks for the family's best available.
+ *
+ * The variants are those the two packages accept (`TFJS_BACKEND_NAMES`, `GPUJS_MODES`) less
+ * the ones only a browser runs ({@link BROWSER_ONLY_VARIANTS}); they are written here rather
+ * than imported because importing the packages would load TF.js and gpu.js for every command.
+ * The cli tests check that the two lists agree.
  */
-import { BackendUnavailableError, CoreBackend, type TopKBackend } from '@topk/core';
+import { BackendUnavailableError, createCoreBackend, type TopKBackend } from '@topk/core';
 import { CliArgumentError, isBackendUnavailableError, isTopKArgumentError } from './errors.js';
 
-/** A backend family: the package that provides it, its factory's export name, and its variants. */
-interface Family {
+/** The family of a backend: the part of its name before the colon. */
+export type BackendFamily = 'core' | 'tfjs' | 'gpujs';
+
+/** An optional backend family: the package that provides it, its factory's export name, and its variants. */
+interface OptionalFamily {
   readonly module: string;
   readonly factory: string;
   /** Each variant (after the colon; '' for the family's best available) and the npm packages it needs. */
@@ -19,7 +31,7 @@ interface Family {
 const TFJS_CORE = '@tensorflow/tfjs-core';
 const WEBGPU_NODE = ['@topk/webgpu-node', 'webgpu'];
 
-const FAMILIES: Readonly<Record<string, Family>> = {
+const OPTIONAL_FAMILIES: Readonly<Record<Exclude<BackendFamily, 'core'>, OptionalFamily>> = {
   tfjs: {
     module: '@topk/tfjs',
     factory: 'createTfjsBackend',
@@ -37,55 +49,76 @@ const FAMILIES: Readonly<Record<string, Family>> = {
     factory: 'createGpujsBackend',
     variants: {
       '': ['gpu.js'],
-      cpu: ['gpu.js'],
-      webasm: ['gpu.js'],
       webgpu: ['gpu.js', ...WEBGPU_NODE],
       headlessgl: ['gpu.js', 'gl'],
+      webasm: ['gpu.js'],
+      cpu: ['gpu.js'],
     },
   },
 };
 
+/** The variants each optional package accepts that only a browser runs (WebGL), so not listed here. */
+export const BROWSER_ONLY_VARIANTS: Readonly<Record<Exclude<BackendFamily, 'core'>, readonly string[]>> = {
+  tfjs: ['webgl'],
+  gpujs: ['webgl2', 'webgl'],
+};
+
+/** The built-in backends: one-threaded core (the reference every comparison uses) and core on worker threads. */
+const CORE_BACKENDS: Readonly<Record<string, () => TopKBackend>> = {
+  core: () => createCoreBackend({ threads: 1 }),
+  'core:threads': () => createCoreBackend(),
+};
+
+/** Every backend name the registry knows, `core` first, each family's best available before its variants. */
+export const BACKEND_NAMES: readonly string[] = [
+  ...Object.keys(CORE_BACKENDS),
+  ...Object.entries(OPTIONAL_FAMILIES).flatMap(([family, { variants }]) => Object.keys(variants).map((v) => (v === '' ? family : `${family}:${v}`))),
+];
+
+/** The names of each family's best available (`tfjs`, `gpujs`): each stands for one of its family's variants. */
+export const BEST_AVAILABLE_NAMES: readonly string[] = Object.keys(OPTIONAL_FAMILIES);
+
+/** The family of a known backend name. */
+export function familyOf(name: string): BackendFamily {
+  const family = name.split(':')[0];
+  if (!BACKEND_NAMES.includes(name)) throw new CliArgumentError('--backend', `unknown backend ${JSON.stringify(name)}; known: ${BACKEND_NAMES.join(', ')}`);
+  return family as BackendFamily;
+}
+
 /**
- * The command that installs what a backend needs next to the CLI, e.g.
+ * The command that installs what an optional backend needs next to the CLI, e.g.
  * `npm install @topk/tfjs @tensorflow/tfjs-core @tensorflow/tfjs-backend-wasm` for `tfjs:wasm`.
  */
 export function installCommand(name: string): string {
   const [familyName, variant = ''] = name.split(':');
-  const family = FAMILIES[familyName];
+  const family = OPTIONAL_FAMILIES[familyName as keyof typeof OPTIONAL_FAMILIES];
   return `npm install ${[family.module, ...family.variants[variant]].join(' ')}`;
 }
-
-/** Every backend name the CLI accepts, `core` first. */
-export const BACKEND_NAMES: readonly string[] = [
-  'core',
-  ...Object.entries(FAMILIES).flatMap(([family, { variants }]) => Object.keys(variants).map((v) => (v === '' ? family : `${family}:${v}`))),
-];
 
 /** A factory as the tfjs and gpujs packages export it. */
 type BackendFactory = (variant: string) => Promise<TopKBackend>;
 
 /**
  * Makes the backend of a name. Throws a {@link CliArgumentError} (exit 2) for an unknown name
- * and a `BackendUnavailableError` (exit 3) when its package or device cannot be loaded here.
+ * and a `BackendUnavailableError` (exit 3) when its package or device cannot be loaded here,
+ * saying what to install.
  */
 export async function createBackend(name: string): Promise<TopKBackend> {
-  if (!BACKEND_NAMES.includes(name)) {
-    throw new CliArgumentError('--backend', `unknown backend ${JSON.stringify(name)}; known: ${BACKEND_NAMES.join(', ')}`);
-  }
-  if (name === 'core') return new CoreBackend();
-  const [familyName, variant = ''] = name.split(':');
-  const family = FAMILIES[familyName];
+  const family = familyOf(name);
+  if (family === 'core') return CORE_BACKENDS[name]();
+  const { module, factory: factoryName } = OPTIONAL_FAMILIES[family];
+  const variant = name.split(':')[1] ?? '';
   let factory: BackendFactory;
   try {
     // A variable specifier keeps the optional family packages out of the type check and the load.
-    const specifier: string = family.module;
+    const specifier: string = module;
     const loaded = (await import(specifier)) as Record<string, unknown>;
-    if (typeof loaded[family.factory] !== 'function') {
-      throw new Error(`${family.module} does not export ${family.factory}() (is it built?)`);
+    if (typeof loaded[factoryName] !== 'function') {
+      throw new Error(`${module} has no function ${factoryName}() (is it built?)`);
     }
-    factory = loaded[family.factory] as BackendFactory;
+    factory = loaded[factoryName] as BackendFactory;
   } catch (error) {
-    throw new BackendUnavailableError(name, `cannot load ${family.module} (${oneLine(error)}); install it with \`${installCommand(name)}\``);
+    throw new BackendUnavailableError(name, `cannot load ${module} (${oneLine(error)}); install it with \`${installCommand(name)}\``);
   }
   try {
     return await factory(variant);

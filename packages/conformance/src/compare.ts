@@ -1,6 +1,6 @@
 /**
  * Comparison helpers and tolerances of the conformance kit: how far a backend may sit from the
- * float64 reference, measured the way MATH.md prescribes (relative for losses and log-ESP,
+ * float64 reference, measured the way docs/math.md prescribes (relative for losses and log-ESP,
  * absolute for gradients, whose entries are bounded by 1/k).
  */
 import { type Matrix, type Precision } from '@topk/core';

@@ -9,6 +9,7 @@ export { describeConformance, propertyRuns, type ConformanceOptions, type LongRo
 export { describeExactVectorAgreement, type ExactVectorOptions } from './exactVectors.js';
 export * from './arbitraries.js';
 export * from './compare.js';
+export { agreementWithCore, type CoreAgreement } from './agreementWithCore.js';
 export * from './oracles.js';
 export * from './requests.js';
 export { badInputs, type BadInput } from './badInputs.js';

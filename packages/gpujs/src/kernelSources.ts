@@ -15,7 +15,7 @@
  * The loss's tree is in linear space. With x = (s - c) / (k tau) and c the k-th largest score
  * without the label moved by the host's tilt (see tilt.ts), each leaf `1 + e^x t` is stored
  * divided by `1 + e^x`, as `(1 - p) + p t` with p = sigmoid(x): the distribution of a Bernoulli
- * variable. The dropped divisors cancel in every ratio the loss needs (MATH.md's k-th-score shift,
+ * variable. The dropped divisors cancel in every ratio the loss needs (docs/math.md's k-th-score shift,
  * carried one step further), so every node and every complement is the distribution of a sum of
  * such variables: coefficients in [0, 1], sums of products of non-negative numbers, nothing
  * cancels and nothing overflows. Coefficients below ~1e-38 flush to 0; that is harmless because
@@ -40,7 +40,7 @@ export interface KernelThis {
  * distribution `(1 - p) + p t` of a Bernoulli variable, p = sigmoid(x) (see the header: stored in
  * linear space, no log per term). pow2[i] = 2^-i (i = 0..127), for `exp` written out as in
  * linearKernelSources.ts (gpu.js's webasm mode calls JavaScript's Math.exp through an import,
- * about 50 ns a call). params: [n, scale, sOut, W (= nodes * sOut)];
+ * which costs more than the polynomial). params: [n, scale, sOut, W (= nodes * sOut)];
  * rows[4 row] = shift, rows[4 row + 2] = label (-1 for none).
  */
 export function upFromLeaves(this: KernelThis, values: number[], rows: number[], pow2: number[], params: number[]): number {

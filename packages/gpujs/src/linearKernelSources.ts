@@ -34,7 +34,8 @@
  * per degree, per row), so each producer picks its own layout. Flat indices stay below 2^23.
  *
  * `exp` is written out (range reduction by ln 2, a degree-7 polynomial, 2^-i from a table):
- * gpu.js's webasm mode calls JavaScript's Math.exp through an import, about 50 ns a call.
+ * gpu.js's webasm mode calls JavaScript's Math.exp through an import, which costs more than the
+ * polynomial.
  *
  * Per-row values (`rows`, 4 per row): shift c, z offset, label, gradient multiplier; `tops`, k
  * per row: T[0..k-1]. Per-call values (`call`): [1 / (k tau), tau].
@@ -215,8 +216,7 @@ export function complementLinear(this: KernelThis, parent: number[], level: numb
   const sibDegree = params[6];
   const par = row * params[10] + half * params[8];
   const parDegree = params[9];
-  // Degree 0 has one term. (The early return also keeps V8's code for the loop below fast:
-  // without it this kernel measured about a third slower.)
+  // Degree 0 has one term. (The early return also keeps V8's code for the loop below fast.)
   if (m < 0.5) return parent[par] * level[sib];
   let sum = 0;
   for (let t2 = 0; t2 < sU; t2++) {

@@ -256,10 +256,10 @@ class LinearChain {
 /**
  * The scores as a pipeline argument that gpu.js does not copy at the call. A pipeline copies
  * plain arrays when called (so that a caller changing them afterwards cannot change the result):
- * a 1 MB allocation and copy per call at batch 256, n = 1000, about 0.7 ms here, before the
- * executor copies them into wasm memory anyway. It passes through values that look like device
- * handles (they have `toArray`); inside an `Input` the executor still reads the array itself.
- * The backend reads the scores only while the call runs, as it always did.
+ * an allocation and copy of all the scores per call, before the executor copies them into wasm
+ * memory anyway. It passes through values that look like device handles (they have `toArray`);
+ * inside an `Input` the executor still reads the array itself. The backend reads the scores only
+ * while the call runs.
  */
 function passThrough(values: Float32Array): unknown {
   const view = values.subarray(0);

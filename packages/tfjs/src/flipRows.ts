@@ -3,8 +3,8 @@
  * the filters of the product tree's convolution levels (`src/linearTree.ts`), whose taps are a
  * polynomial's coefficients reversed, padded on wasm to a tap count that XNNPACK runs fast.
  *
- * Why a kernel of its own: TF.js 4.22's wasm `Reverse` costs 40 to 60 ns an entry (a general
- * n-dimensional index walk), as much as the convolution it feeds, and its cpu `Reverse` and `Pad`
+ * Why a kernel of its own: TF.js 4.22's wasm `Reverse` walks a general n-dimensional index per
+ * entry and costs as much as the convolution it feeds, and its cpu `Reverse` and `Pad`
  * go entry by entry through index arithmetic. Here whole rows are copied (`copyWithin` inside the
  * wasm heap, `set` on the cpu backend's arrays); elsewhere (WebGPU, tfjs-node) `tf.reverse` and
  * `tf.pad` are used. Data movement only: no arithmetic happens here.

@@ -1,7 +1,7 @@
 /**
  * The truncated product of many factors `a_i + b_i t` with coefficients in [0, 1] (the loss's
  * factored polynomial), and its adjoint (reverse-mode derivative), as batched TF.js operations:
- * the divide-and-conquer algorithm of MATH.md, one tree level per step (depth log2 n).
+ * the divide-and-conquer algorithm of docs/math.md, one tree level per step (depth log2 n).
  *
  * Every coefficient is a sum of products of non-negative numbers, so float32 keeps a small
  * relative error (no cancellation); the adjoint uses products only as well.
@@ -26,9 +26,9 @@
  *   the truncated product of every pair at once, and the adjoint is one more (a correlation
  *   needs no reversal). Three or four operations a level whatever K (a few more on wasm where a
  *   tall filter is applied in pieces), and no matrix of K^2 entries a pair (a Toeplitz matrix
- *   gathered for a batched matMul was 10 to 20 times slower on wasm, whose gather costs 70 ns an
- *   entry, and 3 times slower on cpu and WebGPU). The convolutions only multiply and add
- *   non-negative numbers, as the other layouts do.
+ *   gathered for a batched matMul is slower on every backend, most of all on wasm, whose gather
+ *   costs more per entry than the whole convolution; docs/tfjs.md). The convolutions only
+ *   multiply and add non-negative numbers, as the other layouts do.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { concatColumns, sliceColumns } from './sliceColumns.js';
@@ -46,17 +46,16 @@ const DEEP_MAX_DEGREE = 12;
 /**
  * For K > DEEP_MAX_DEGREE, the degree from which the levels are convolutions on the active TF.js
  * backend (below it they stay shallow, where a level is a handful of small operations): 1 on the
- * cpu backend; 4 elsewhere (on wasm, XNNPACK's convolutions of 2 and 3 taps over 10^5 channels and
- * more cost 3 to 14 ns a multiply-add). Measured with `scripts/treeSpeed.mjs` at batch 2 to 256.
+ * cpu backend; 4 elsewhere (on wasm, XNNPACK's convolutions of 2 and 3 taps over many channels
+ * cost several times more per multiply-add than the shallow products they would replace).
  */
 export function convolutionMinDegree(): number {
   return tf.getBackend() === 'cpu' ? 1 : 4;
 }
 
 /**
- * Filter heights that XNNPACK (TF.js's wasm backend) convolves with its single-pass kernels, about
- * 0.4 to 0.8 ns a multiply-add against 2.5 to 4.5 ns for other heights (measured at 10^3 to 10^5
- * channels): on wasm a filter gets zero taps up to the next of these, or up to a multiple of the
+ * Filter heights that XNNPACK (TF.js's wasm backend) convolves with its single-pass kernels,
+ * several times faster per multiply-add than other heights (docs/tfjs.md, "Large k"): on wasm a filter gets zero taps up to the next of these, or up to a multiple of the
  * largest, and is then applied in pieces of that height (see {@link correlate}).
  */
 const WASM_FAST_TAPS = [9, 25];
@@ -64,8 +63,7 @@ const WASM_PIECE_TAPS = WASM_FAST_TAPS[WASM_FAST_TAPS.length - 1];
 
 /**
  * Multiply-adds of a correlation from which a tall filter is applied in pieces on wasm: below it
- * the three or four operations each piece adds cost more than they save (measured at batch 2
- * and 64, n = 1000).
+ * the three or four operations each piece adds cost more than they save.
  */
 const WASM_PIECES_MIN_WORK = 2 ** 22;
 
@@ -272,8 +270,8 @@ export function linearProductTree(
   let coefficients = [a, b];
   const shallow: ShallowLevel[] = [];
   const convolve = K > DEEP_MAX_DEGREE;
-  // Measured faster on wasm only (on the cpu backend and on WebGPU through llvmpipe the work of
-  // the matrix products outweighs the operations saved).
+  // Faster on wasm only (on the cpu backend and on WebGPU through llvmpipe the work of the
+  // matrix products outweighs the operations saved).
   const firstDeep = K <= DEEP_MAX_DEGREE && tf.getBackend() === 'wasm' ? deepNodes : 1;
   while (nodes > firstDeep && !(convolve && coefficients.length - 1 >= firstConvolutionDegree)) {
     const d = coefficients.length - 1;

@@ -1,6 +1,6 @@
 /**
  * The log-space product tree (for `logEsp` on arbitrary inputs): the divide-and-conquer
- * algorithm of MATH.md with log-sum-exp convolutions, one tree level per step (depth log2 n),
+ * algorithm of docs/math.md with log-sum-exp convolutions, one tree level per step (depth log2 n),
  * values carried as compensated hi + lo pairs. Layout: a level's coefficient r is a flat
  * `[nodes * batch]` tensor (node-major), node i paired with node i + nodes/2, so every split is
  * a contiguous slice and every operation element-wise on equal shapes.
@@ -25,7 +25,7 @@ function halves(t: tf.Tensor1D): [tf.Tensor1D, tf.Tensor1D] {
 }
 
 /**
- * A log-space value carried as an unevaluated float32 sum hi + lo (MATH.md, floating point):
+ * A log-space value carried as an unevaluated float32 sum hi + lo (docs/math.md, floating point in float32):
  * when huge logs of opposite signs cancel (scores of 1e4 and more), the low part keeps the
  * digits that a single float32 loses.
  */

@@ -3,8 +3,8 @@
  *
  * Why not `tf.slice` and `tf.concat`: on TF.js 4.22's wasm backend, slice first copies its whole
  * input out of the wasm heap (`readSync`), and both copy row by row through a new typed-array view
- * per row, so halving a `[256, 1024]` matrix costs about a millisecond; on the cpu backend a slice
- * of columns goes element by element through index arithmetic, about 100 times slower still. The
+ * per row, so halving a matrix costs far more than its arithmetic; on the cpu backend a slice of
+ * columns goes element by element through index arithmetic, slower still. The
  * product tree halves (and in its adjoint, rejoins) every coefficient at every level. So on wasm
  * and cpu this module registers two kernels that copy whole row blocks (`copyWithin` inside the
  * wasm heap, `set` on the cpu backend's arrays); elsewhere (WebGPU, tfjs-node) it uses `tf.slice`

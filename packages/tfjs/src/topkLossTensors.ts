@@ -2,7 +2,7 @@
  * The smooth and hard top-k SVM losses of a batch, and the gradient of each sample's loss with
  * respect to its own scores, as TF.js tensor operations in float32.
  *
- * Accuracy in float32 rests on two choices (MATH.md, floating point):
+ * Accuracy in float32 rests on two choices (docs/math.md, floating point in float32):
  * 1. Each row is shifted by c, the k-th largest score without the label, so x_j = (s_j - c)/(k tau).
  *    At most k - 1 entries (the head) have x > 0; the others (the tail) have e_j = exp(x_j) in (0, 1].
  * 2. A head factor is rewritten as (1 + e_j t) = e_j (u_j + t) with u_j = exp(-x_j) in (0, 1).
@@ -104,9 +104,9 @@ export function computeLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, opt
 const MONIC_MAX_K = 12;
 
 /**
- * TF.js backends that take the monic layout: measured faster there, and tested here (tfjs-node is
- * neither). WebGL takes the general layout: the monic one measured slower there (its many small
- * programs cost more than the work they save).
+ * TF.js backends that take the monic layout: faster there than the general one, and tested here
+ * (tfjs-node is neither). WebGL takes the general layout: the monic one is slower there (its many
+ * small programs cost more than the work they save).
  */
 const MONIC_BACKENDS = ['wasm', 'cpu', 'webgpu'];
 

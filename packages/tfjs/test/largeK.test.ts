@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CoreBackend, type LossRequest } from '@topk/core';
+import { agreementWithCore, type CoreAgreement } from '@topk/conformance';
 import { createTfjsBackend } from '../src/tfjsBackend.js';
 
 function random(seed: number): () => number {
@@ -7,17 +8,12 @@ function random(seed: number): () => number {
   return () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
 }
 
-/** Worst loss error (relative to max(1, |core|)) and gradient error (absolute) against core, and whether every value is finite. */
-async function compareWithCore(backendName: 'wasm' | 'cpu' | 'webgpu', request: LossRequest) {
+/** Runs `request` on a fresh tfjs backend and on core: the worst loss and gradient errors, and whether every value is finite. */
+async function compareWithCore(backendName: 'wasm' | 'cpu' | 'webgpu', request: LossRequest): Promise<CoreAgreement> {
   const backend = await createTfjsBackend(backendName);
   const [got, want] = await Promise.all([backend.loss(request), new CoreBackend().loss({ ...request, scores: Float64Array.from(request.scores) })]);
   backend.dispose();
-  const finite = got.losses.every(Number.isFinite) && got.grad!.every(Number.isFinite);
-  let loss = 0;
-  for (let i = 0; i < got.losses.length; i++) loss = Math.max(loss, Math.abs(got.losses[i] - want.losses[i]) / Math.max(1, Math.abs(want.losses[i])));
-  let grad = 0;
-  for (let j = 0; j < got.grad!.length; j++) grad = Math.max(grad, Math.abs(got.grad![j] - want.grad![j]));
-  return { finite, loss, grad };
+  return agreementWithCore(got, want);
 }
 
 /**
