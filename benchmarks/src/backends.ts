@@ -8,7 +8,8 @@
  */
 import { BACKEND_NAMES, BEST_AVAILABLE_NAMES, createBackend, familyOf, type BackendFamily } from '@topk/cli';
 import { CoreBackend, createCoreBackend, type TopKBackend } from '@topk/core';
-import { checkGpujsCrossEntropy, coreCrossEntropy, ownCrossEntropy, tfjsCrossEntropyOn, type CrossEntropyRunner, type TfLike } from './crossEntropyFloors.js';
+import type { TfjsBackend } from '@topk/tfjs';
+import { checkGpujsCrossEntropy, coreCrossEntropy, tfjsCrossEntropyOf, type CrossEntropyRunner } from './crossEntropyFloors.js';
 import { gpujsCrossEntropy } from './gpujsCrossEntropy.js';
 
 export { coreCrossEntropy, type CrossEntropyRunner } from './crossEntropyFloors.js';
@@ -66,13 +67,12 @@ async function probe(backend: TopKBackend): Promise<number> {
   return worst;
 }
 
-const TF_BACKEND_OF: Record<string, string> = { cpu: 'cpu', wasm: 'wasm', webgpu: 'webgpu', node: 'tensorflow', 'node-gpu': 'tensorflow' };
-
-/** The TF.js floor on `tfBackend`, with `@tensorflow/tfjs` imported here. */
-async function tfjsCrossEntropy(tfBackend: string): Promise<CrossEntropyRunner> {
-  // A variable specifier: @tensorflow/tfjs is optional, outside the type check.
-  const specifier: string = '@tensorflow/tfjs';
-  return tfjsCrossEntropyOn((await import(specifier)) as TfLike, tfBackend);
+/** TF.js's own cross-entropy on the TF.js backend of `backend`, from @topk/tfjs (loaded with the backend). */
+async function tfjsCrossEntropy(backend: TfjsBackend): Promise<CrossEntropyRunner> {
+  // tf.valueAndGrad needs TF.js's gradients, which @tensorflow/tfjs registers and tfjs-core alone does not.
+  await import('@tensorflow/tfjs');
+  const { crossEntropyOnBackend } = await import('@topk/tfjs');
+  return tfjsCrossEntropyOf(crossEntropyOnBackend, backend);
 }
 
 /** The gpu.js floor in `mode`, checked against core's. */
@@ -100,12 +100,6 @@ function describe(backend: TopKBackend): string | undefined {
   return typeof info === 'string' ? info : JSON.stringify(info);
 }
 
-/** The TF.js registry name a tfjs backend computes on (`tensorflow` for the native ones). */
-function tfNameOf(backend: TopKBackend, name: string): string {
-  const tfName = (backend as unknown as { tfjs?: { tfName?: unknown } }).tfjs?.tfName;
-  return typeof tfName === 'string' ? tfName : TF_BACKEND_OF[name];
-}
-
 /** Creates and probes every wanted backend; returns those that run and those that do not. */
 export async function discoverBackends(options: DiscoverOptions): Promise<{ found: FoundBackend[]; skipped: SkippedBackend[] }> {
   const found: FoundBackend[] = [];
@@ -130,15 +124,15 @@ export async function discoverBackends(options: DiscoverOptions): Promise<{ foun
         continue;
       }
       const variant = variantOf(name);
-      let crossEntropy = ownCrossEntropy(backend);
-      let floorNote = crossEntropy ? `${name} crossEntropy()` : '';
+      let crossEntropy: CrossEntropyRunner | null = null;
+      let floorNote = '';
       try {
-        if (!crossEntropy && family === 'tfjs') {
-          const tfName = tfNameOf(backend, variant);
-          crossEntropy = await tfjsCrossEntropy(tfName);
-          floorNote = `tf.losses.softmaxCrossEntropy + tf.valueAndGrad on tf backend '${tfName}'`;
+        if (family === 'tfjs') {
+          const tfjsBackend = backend as TfjsBackend;
+          crossEntropy = await tfjsCrossEntropy(tfjsBackend);
+          floorNote = `tf.losses.softmaxCrossEntropy + tf.valueAndGrad on tf backend '${tfjsBackend.tfjs.tfName}'`;
         }
-        if (!crossEntropy && family === 'gpujs') {
+        if (family === 'gpujs') {
           crossEntropy = await checkedGpujsCrossEntropy(variant);
           floorNote = `the benchmark's own gpu.js kernels (log-sum-exp per row, softmax - one-hot) in mode '${variant}'`;
         }

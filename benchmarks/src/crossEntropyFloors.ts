@@ -3,7 +3,8 @@
  * on the same device, reading results back as the top-k losses do. No Node module: the Node
  * benchmark and the browser page share these, each passing in the framework it loaded.
  */
-import { crossEntropyLoss, type TopKBackend } from '@topk/core';
+import { crossEntropyLoss } from '@topk/core';
+import type { crossEntropyOnBackend as CrossEntropyOnBackend, TfjsBackend } from '@topk/tfjs';
 import type { Batch } from './data.js';
 import type { GpujsCrossEntropy } from './gpujsCrossEntropyKernels.js';
 
@@ -16,39 +17,14 @@ export const coreCrossEntropy: CrossEntropyRunner = async (batch) => {
   crossEntropyLoss(batch.scores64, batch.batch, batch.n, batch.labels, grad);
 };
 
-/** Minimal view of the tfjs-core API used for the cross-entropy floor. */
-export interface TfLike {
-  setBackend(name: string): Promise<boolean>;
-  getBackend(): string;
-  ready(): Promise<void>;
-  tidy<T>(fn: () => T): T;
-  tensor2d(values: Float32Array, shape: [number, number]): TfTensor;
-  tensor1d(values: Int32Array, dtype: 'int32'): TfTensor;
-  oneHot(indices: TfTensor, depth: number): TfTensor;
-  valueAndGrad(f: (x: TfTensor) => TfTensor): (x: TfTensor) => { value: TfTensor; grad: TfTensor };
-  losses: { softmaxCrossEntropy(labels: TfTensor, logits: TfTensor, weights?: undefined, smoothing?: number, reduction?: number): TfTensor };
-  Reduction: { SUM: number };
-}
-export interface TfTensor {
-  data(): Promise<Float32Array | Int32Array>;
-  dispose(): void;
-}
-
 /**
- * Softmax cross-entropy forward+backward with `tf.losses.softmaxCrossEntropy` and
- * `tf.valueAndGrad`, on the tf backend the top-k backend runs on; uploads the scores and
- * reads the loss and gradient back, as the top-k backends' `loss()` does. TF.js is passed in:
- * the Node benchmark imports `@tensorflow/tfjs`, the browser page bundles it.
+ * TF.js's own softmax cross-entropy forward+backward (`tf.losses.softmaxCrossEntropy` and
+ * `tf.valueAndGrad`) on the TF.js backend of a `TfjsBackend`, read back as its `loss()` does:
+ * @topk/tfjs's `crossEntropyOnBackend`, passed in by the caller that loaded @topk/tfjs.
  */
-export function tfjsCrossEntropyOn(tf: TfLike, tfBackend: string): CrossEntropyRunner {
+export function tfjsCrossEntropyOf(crossEntropyOnBackend: typeof CrossEntropyOnBackend, backend: TfjsBackend): CrossEntropyRunner {
   return async (batch) => {
-    if (tf.getBackend() !== tfBackend) await tf.setBackend(tfBackend);
-    await tf.ready();
-    const logits = tf.tensor2d(batch.scores32, [batch.batch, batch.n]);
-    const labels = tf.tidy(() => tf.oneHot(tf.tensor1d(batch.labels, 'int32'), batch.n));
-    const { value, grad } = tf.valueAndGrad((x) => tf.losses.softmaxCrossEntropy(labels, x, undefined, 0, tf.Reduction.SUM))(logits);
-    await Promise.all([value.data(), grad.data()]);
-    for (const t of [logits, labels, value, grad]) t.dispose();
+    await crossEntropyOnBackend(backend, batch.scores32, [batch.batch, batch.n], batch.labels, true);
   };
 }
 
@@ -68,15 +44,3 @@ export async function checkGpujsCrossEntropy(runner: GpujsCrossEntropy, mode: st
     await runner(batch);
   };
 }
-
-/** Uses a backend's own `crossEntropy(request)` method when it has one. */
-export function ownCrossEntropy(backend: TopKBackend): CrossEntropyRunner | null {
-  const method = (backend as unknown as { crossEntropy?: unknown }).crossEntropy;
-  if (typeof method === 'function') {
-    return async (batch) => {
-      await (method as (r: unknown) => Promise<unknown>).call(backend, { scores: batch.scores32, shape: [batch.batch, batch.n], labels: batch.labels, grad: true });
-    };
-  }
-  return null;
-}
-

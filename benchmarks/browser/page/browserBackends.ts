@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { createCoreBackend, type TopKBackend } from '@topk/core';
 import type { FoundBackend } from '../../src/backends.js';
-import { checkGpujsCrossEntropy, coreCrossEntropy, ownCrossEntropy, tfjsCrossEntropyOn, type CrossEntropyRunner, type TfLike } from '../../src/crossEntropyFloors.js';
+import { checkGpujsCrossEntropy, coreCrossEntropy, tfjsCrossEntropyOf, type CrossEntropyRunner } from '../../src/crossEntropyFloors.js';
 import { createGpujsCrossEntropy, type GpuJsModule } from '../../src/gpujsCrossEntropyKernels.js';
 
 /** Every backend the page looks for, in the order it measures them (core first: it is the reference). */
@@ -71,14 +71,10 @@ async function startTfjs(name: string, options: StartOptions): Promise<FoundBack
   const backendPackage = await load();
   // The .wasm files are served beside the page, not fetched from a CDN.
   if (short === 'wasm') (backendPackage as typeof import('@tensorflow/tfjs-backend-wasm')).setWasmPaths(options.wasmPath);
-  const { createTfjsBackend } = await import('@topk/tfjs');
+  const { createTfjsBackend, crossEntropyOnBackend } = await import('@topk/tfjs');
   const backend = await createTfjsBackend(short);
-  let crossEntropy: CrossEntropyRunner | null = ownCrossEntropy(backend);
-  let floorNote = crossEntropy ? `${name} crossEntropy()` : '';
-  if (!crossEntropy) {
-    crossEntropy = tfjsCrossEntropyOn(tf as unknown as TfLike, backend.tfjs.tfName);
-    floorNote = `tf.losses.softmaxCrossEntropy + tf.valueAndGrad on tf backend '${backend.tfjs.tfName}'`;
-  }
+  const crossEntropy = tfjsCrossEntropyOf(crossEntropyOnBackend, backend);
+  const floorNote = `tf.losses.softmaxCrossEntropy + tf.valueAndGrad on tf backend '${backend.tfjs.tfName}'`;
   let description = describe(backend);
   if (short === 'wasm') {
     // Threaded WebAssembly needs cross-origin isolation (SharedArrayBuffer): say whether it is on.
@@ -94,17 +90,15 @@ async function startGpujs(name: string): Promise<FoundBackend> {
   if (mode === 'webgpu' && !hasWebGpu()) throw new Error('this browser offers no WebGPU (navigator.gpu is undefined)');
   const { createGpujsBackend } = await import('@topk/gpujs');
   const backend = await createGpujsBackend(mode);
-  let crossEntropy: CrossEntropyRunner | null = ownCrossEntropy(backend);
-  let floorNote = crossEntropy ? `${name} crossEntropy()` : '';
-  if (!crossEntropy) {
-    try {
-      const imported = (await import('gpu.js')) as unknown as { default?: GpuJsModule } & GpuJsModule;
-      crossEntropy = await checkGpujsCrossEntropy(createGpujsCrossEntropy(imported.default ?? imported, mode), mode);
-      floorNote = `the benchmark's own gpu.js kernels (log-sum-exp per row, softmax - one-hot) in mode '${mode}'`;
-    } catch (error) {
-      crossEntropy = null;
-      floorNote = `no cross-entropy floor: ${reasonOf(error)}`;
-    }
+  let crossEntropy: CrossEntropyRunner | null;
+  let floorNote: string;
+  try {
+    const imported = (await import('gpu.js')) as unknown as { default?: GpuJsModule } & GpuJsModule;
+    crossEntropy = await checkGpujsCrossEntropy(createGpujsCrossEntropy(imported.default ?? imported, mode), mode);
+    floorNote = `the benchmark's own gpu.js kernels (log-sum-exp per row, softmax - one-hot) in mode '${mode}'`;
+  } catch (error) {
+    crossEntropy = null;
+    floorNote = `no cross-entropy floor: ${reasonOf(error)}`;
   }
   return { name, family: 'gpujs', backend, crossEntropy, floorNote, probeError: NOT_PROBED, description: describe(backend) };
 }

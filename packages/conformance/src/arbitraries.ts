@@ -10,7 +10,8 @@
  * are the documented ones.
  */
 import fc from 'fast-check';
-import { type Reduction, paperSeriesTerms } from '@topk/core';
+import type { Reduction } from '@topk/core';
+import { paperSeriesTerms } from '@topk/core/rows';
 
 /** One batch of a loss request, as plain float64 numbers (round them for float32 backends). */
 export interface LossCase {

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import fc from 'fast-check';
-import { type LogEspRequest, type LossMode, type LossRequest, type LossResult, type Precision, type TopKBackend, CoreBackend, TopKArgumentError, crossEntropyLoss, logBinomial, usesHardLoss } from '@topk/core';
+import { type LogEspRequest, type LossMode, type LossRequest, type LossResult, type Precision, type TopKBackend, CoreBackend, TopKArgumentError, crossEntropyLoss } from '@topk/core';
+import { logBinomial, usesHardLoss } from '@topk/core/rows';
 import {
   arbitraryBatch,
   arbitraryGridBatch,

@@ -3,7 +3,7 @@
  * definition itself), the hard loss from a sort, and the set of valid hard subgradients
  * (which differ between backends only in how they break ties).
  */
-import { logSumExp } from '@topk/core';
+import { logSumExp } from '@topk/core/rows';
 import { check } from './compare.js';
 
 /**

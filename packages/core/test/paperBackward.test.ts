@@ -5,7 +5,8 @@
  * loss and the hard mode alone.
  */
 import { describe, expect, it } from 'vitest';
-import { TopKArgumentError, paperSeriesTerms, topkSvmLoss, type LossMode } from '../src/index.js';
+import { TopKArgumentError, topkSvmLoss, type LossMode } from '../src/index.js';
+import { paperSeriesTerms } from '../src/rows.js';
 import { smoothLossByEnumeration } from './smoothLossByEnumeration.js';
 
 /** Deterministic uniforms in [0, 1) (xorshift32). */

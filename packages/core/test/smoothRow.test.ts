@@ -4,7 +4,7 @@
  * long rows, large k, ties, huge and tiny score scales.
  */
 import { describe, expect, it } from 'vitest';
-import { SmoothTopkWorkspace, smoothTopkRow } from '../src/index.js';
+import { SmoothTopkWorkspace, smoothTopkRow } from '../src/rows.js';
 import { allLogRow } from '../src/loss/smooth.js';
 import { kthLargest } from '../src/select.js';
 

@@ -13,11 +13,7 @@
 import {
   BackendDisposedError,
   checkPaperBackward,
-  kthLargest,
-  hardTopkRow,
-  paperGradientRow,
   reduceLossesAndGradient,
-  usesHardLoss,
   validateLogEspRequest,
   validateLossRequest,
   type LogEspRequest,
@@ -26,6 +22,7 @@ import {
   type Reduction,
   type TopKBackend,
 } from '@topk/core';
+import { hardTopkRow, kthLargest, paperGradientRow, usesHardLoss } from '@topk/core/rows';
 import type { GPU } from 'gpu.js';
 import { KernelSet, readVector, type KernelOutput } from './kernels.js';
 import type { GpujsMode, GpujsModeInfo } from './modes.js';

@@ -21,9 +21,7 @@
  *   gradient is asked for.
  */
 import { TopKArgumentError } from '@topk/core';
-
-/** Largest finite float32. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
+import { FLOAT32_MAX } from '@topk/core/rows';
 
 /** Above this, z's offset is capped (softplus(z) = z and sigmoid(z) = 1 there, in float64). */
 export const Z_OFFSET_CAP = 2 ** 20;

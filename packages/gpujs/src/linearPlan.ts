@@ -10,7 +10,7 @@
  * storage buffers), on kernels compiled once per role and level: a pipeline compiles its own
  * copy of every kernel, which costs a shader compilation per shape on GL and WebGPU.
  */
-import { logBinomial } from '@topk/core';
+import { logBinomial } from '@topk/core/rows';
 import type { GPU } from 'gpu.js';
 import type { KernelSet, KernelRole } from './kernels.js';
 import { treeShape, type TreeShape } from './tree.js';

@@ -1,6 +1,6 @@
 /** The log-space leaves' tilt: the mean of S moved to k - 1/2, wherever the scores lie. */
 import { describe, expect, it } from 'vitest';
-import { kthLargest } from '@topk/core';
+import { kthLargest } from '@topk/core/rows';
 import { leafTilt } from '../src/tilt.js';
 
 /** Mean of S = sum_j sigmoid(x_j + theta) over j != exclude. */

@@ -11,9 +11,7 @@
  * value given and the limit.
  */
 import { TopKArgumentError } from '@topk/core';
-
-/** The largest finite float32, (2 - 2^-23) 2^127. */
-export const FLOAT32_MAX = 3.4028234663852886e38;
+import { FLOAT32_MAX } from '@topk/core/rows';
 
 /** k tau / S and alpha k / S are kept within [2^-LOG2_PARAMETER_ROOM, 2^LOG2_PARAMETER_ROOM]. */
 const LOG2_PARAMETER_ROOM = 100;

@@ -10,5 +10,5 @@ export { logEspTensor, type TensorLossOptions, type LossTensors } from './topkLo
 export { topkSvmLossOp, topkLossTensors, type TopkSvmOptions } from './topkSvmLossOp.js';
 export { topkSvmKerasLoss, topKCategoricalAccuracy, sparseTopKCategoricalAccuracy, type TopkLossFunction, type TopkMetric, type TopkMetricOptions } from './layersLoss.js';
 export { type ClassAxis } from './classLayout.js';
-export { FLOAT32_MAX } from './float32Range.js';
+export { FLOAT32_MAX } from '@topk/core/rows';
 export { crossEntropyOnBackend, type CrossEntropyResult } from './crossEntropy.js';

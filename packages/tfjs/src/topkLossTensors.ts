@@ -17,7 +17,8 @@
  * shapes) and the general one ({@link smoothTopk}); see {@link usesMonicTree}.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { paperSeriesTerms, type BackwardScheme, type LossMode } from '@topk/core';
+import type { BackwardScheme, LossMode } from '@topk/core';
+import { autoSwitchThreshold, paperSeriesTerms } from '@topk/core/rows';
 import { LOG_ZERO, logProductTree, nextPowerOfTwo } from './productTree.js';
 import { linearProductTree, linearProductTreeAdjoint } from './linearTree.js';
 import { sliceColumns } from './sliceColumns.js';
@@ -92,7 +93,7 @@ export function computeLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, opt
     // The official switch: hard where s_[k] - s_[k+1] >= k tau ln(1000) (all scores).
     const { values: all } = tf.topk(scores, k + 1);
     const gap = tf.sub(tf.slice(all, [0, k - 1], [-1, 1]), tf.slice(all, [0, k], [-1, 1]));
-    const useHard = tf.greaterEqual(gap, Math.fround(k * tau * Math.log(1000)));
+    const useHard = tf.greaterEqual(gap, Math.fround(autoSwitchThreshold(k, tau)));
     return result({
       losses: tf.where(useHard, hard!.losses, smooth!.losses),
       grad: grad ? tf.where(tf.broadcastTo(useHard, [scores.shape[0], n]), hard!.grad!, smooth!.grad!) : undefined,

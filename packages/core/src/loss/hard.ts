@@ -58,8 +58,6 @@ export function hardTopkRow(
   return loss;
 }
 
-const LN_1000 = Math.log(1000);
-
 /**
  * alpha + (c - s_y) / k, from the margin k alpha + c - s_y kept as hi + lo (exact where alpha and
  * the score gap nearly cancel); where that overflows, from halves. Infinity only where the result
@@ -74,8 +72,23 @@ function hardMargin(alpha: number, c: number, sy: number, k: number): number {
 const margin: Margin = { hi: 0, lo: 0 };
 
 /**
+ * `ln(1000)`: the auto mode takes the hard loss for a sample whose gap `s_[k] - s_[k+1]` is at
+ * least `k * tau` times this ({@link autoSwitchThreshold}).
+ */
+export const AUTO_SWITCH_LOG_RATIO = Math.log(1000);
+
+/**
+ * The gap `s_[k] - s_[k+1]` (all scores, label included) from which the auto mode takes the hard
+ * loss, `k * tau * ln(1000)`: the official implementation's switch. Infinity where the product
+ * is beyond the doubles.
+ */
+export function autoSwitchThreshold(k: number, tau: number): number {
+  return k * tau * AUTO_SWITCH_LOG_RATIO;
+}
+
+/**
  * The official implementation's switch: a sample takes the hard loss when the gap between its
- * k-th and (k+1)-th largest scores (label included) is at least `k * tau * ln(1000)`.
+ * k-th and (k+1)-th largest scores (label included) is at least {@link autoSwitchThreshold}.
  */
 export function usesHardLoss(
   scores: ArrayLike<number>,
@@ -87,8 +100,8 @@ export function usesHardLoss(
 ): boolean {
   const { value, next } = kthLargestIndex(scores, offset, n, k, -1, scratch);
   const gap = value - next;
-  const threshold = k * tau * LN_1000;
+  const threshold = autoSwitchThreshold(k, tau);
   if (Number.isFinite(gap) && Number.isFinite(threshold)) return gap >= threshold;
   // The gap or the threshold beyond the doubles: compare gap / (k tau) with ln(1000), from halves.
-  return ((value / 2 - next / 2) / k / tau) * 2 >= LN_1000;
+  return ((value / 2 - next / 2) / k / tau) * 2 >= AUTO_SWITCH_LOG_RATIO;
 }
