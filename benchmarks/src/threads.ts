@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * Core on worker threads against core on one thread, side by side: for each configuration the
- * one-threaded backend and one backend per thread count are called in alternation (order flipped
- * every round), so that every ratio comes from the same minutes of the machine; the load average
- * before and after each row shows whether other work shared the cores.
+ * Core on worker threads against core on one thread, side by side: for each configuration and
+ * thread count, the one-threaded backend and the threaded one are called in alternation (order
+ * flipped every round), so that every ratio comes from the same minutes of the machine; the load
+ * average and the CPU other processes used show whether other work shared the cores.
  *
  *   node benchmarks/dist/threads.js [--grid curve|break-even] [--threads 2,3,4] [--budget-ms 2000] [--calling-thread computes|waits] [--write-docs]
  *
@@ -19,7 +19,7 @@ import { Command, Option } from 'commander';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg } from './chartSpecs.js';
 import { startBlock } from './loadMeter.js';
-import { createCoreBackend, type CoreBackend } from '@topk/core';
+import { createCoreBackend, type CoreBackend, type LossRequest } from '@topk/core';
 import { makeBatch } from './data.js';
 import { nowMs, summarise } from './stats.js';
 
@@ -52,32 +52,46 @@ export interface ThreadsRow {
   readonly otherCores: number;
 }
 
-/** One row: medians of one thread and of each threaded backend, calls alternating within the budget. */
-async function compare(rows: number, n: number, k: number, threadCounts: number[], budgetMs: number, callingThreadComputes: boolean): Promise<ThreadsRow> {
-  const batch = makeBatch(rows, n, rows * 7919 + n * 31 + k);
-  const request = { scores: batch.scores64, shape: [rows, n] as const, labels: batch.labels, k, grad: true, reduction: 'mean' as const };
-  const one = createCoreBackend({ threads: 1 });
-  const many = threadCounts.map((threads) => createCoreBackend({ threads, parallelThreshold: 0, callingThreadComputes }));
-  const all: CoreBackend[] = [one, ...many];
-  for (const backend of all) for (let i = 0; i < 3; i++) await backend.loss(request); // starts the pools, warms the JIT
-  const samples: number[][] = all.map(() => []);
-  const block = startBlock(`batch ${rows}, n = ${n}, k = ${k}`);
+/** Medians of two backends called in alternation (order flipped every round) within the budget. */
+async function alternate(pair: readonly [CoreBackend, CoreBackend], request: LossRequest, budgetMs: number): Promise<{ medians: [number, number]; calls: number }> {
+  for (const backend of pair) for (let i = 0; i < 5; i++) await backend.loss(request); // starts the pool, warms the JIT
+  const samples: [number[], number[]] = [[], []];
   const start = nowMs();
   for (let round = 0; round < 200 && (round < 7 || nowMs() - start < budgetMs); round++) {
-    const order = round % 2 === 0 ? all.map((_, i) => i) : all.map((_, i) => all.length - 1 - i);
-    for (const i of order) {
+    for (const i of round % 2 === 0 ? [0, 1] : [1, 0]) {
       const t = nowMs();
-      await all[i].loss(request);
+      await pair[i].loss(request);
       samples[i].push(nowMs() - t);
     }
   }
+  return { medians: [summarise(samples[0]).medianMs, summarise(samples[1]).medianMs], calls: samples[0].length };
+}
+
+/**
+ * One row: each thread count against one thread, a pair at a time and each pool disposed before
+ * the next starts, so that only two backends' buffers share the caches and no idle pool waits
+ * beside the timed one.
+ */
+async function compare(rows: number, n: number, k: number, threadCounts: number[], budgetMs: number, callingThreadComputes: boolean): Promise<ThreadsRow> {
+  const batch = makeBatch(rows, n, rows * 7919 + n * 31 + k);
+  const request: LossRequest = { scores: batch.scores64, shape: [rows, n], labels: batch.labels, k, grad: true, reduction: 'mean' };
+  const one = createCoreBackend({ threads: 1 });
+  const block = startBlock(`batch ${rows}, n = ${n}, k = ${k}`);
+  const threaded: ThreadsRow['threaded'][number][] = [];
+  const singles: number[] = [];
+  let calls = 0;
+  for (const threads of threadCounts) {
+    const many = createCoreBackend({ threads, parallelThreshold: 0, callingThreadComputes });
+    const { medians: [single, medianMs], calls: pairCalls } = await alternate([one, many], request, budgetMs);
+    await many.dispose();
+    threaded.push({ threads, medianMs, speedUp: single / medianMs });
+    singles.push(single);
+    calls = pairCalls;
+  }
   const { loadAverage, otherCores } = block();
-  await Promise.all(all.map((b) => b.dispose()));
-  const [single, ...threaded] = samples.map((s) => summarise(s).medianMs);
+  await one.dispose();
   return {
-    batch: rows, n, k, oneThreadMs: single,
-    threaded: threaded.map((medianMs, i) => ({ threads: threadCounts[i], medianMs, speedUp: single / medianMs })),
-    callsEach: samples[0].length,
+    batch: rows, n, k, oneThreadMs: summarise(singles).medianMs, threaded, callsEach: calls,
     loadAverage: { before: loadAverage.start, after: loadAverage.end },
     otherCores,
   };
@@ -127,7 +141,7 @@ async function writeDocs(rows: readonly ThreadsRow[], threadCounts: readonly num
     '',
     `<!-- Generated by benchmarks/src/threads.ts; regenerate it with \`${command}\`. -->`,
     '',
-    `One-threaded core against core split over worker threads, side by side: for each configuration every backend is called in turn, the order reversed each round, so that each speed-up comes from the same minutes of the machine (median of the calls; the dashed line is the ideal up to the core count). The last column is the CPU other processes used meanwhile (see the benchmark page's load section): near 0 on a quiet machine. ${header}`,
+    `One-threaded core against core split over worker threads, side by side: for each configuration and thread count, the one-threaded backend and the threaded one are called in alternation, the order reversed each round, so that each speed-up comes from the same minutes of the machine; each thread count is timed in a pair of its own, its pool ended before the next starts, so that no other backend's buffers share the caches (median of the calls; the 1-thread column is the median over the pairs; the dashed line is the ideal up to the core count). The last column is the CPU other processes used meanwhile (see the benchmark page's load section): near 0 on a quiet machine. ${header}`,
     '',
     `Started ${new Date().toISOString()} on ${cpus()[0]?.model.trim() ?? 'an unknown CPU'}, ${cores} cores. Past the core count threads only queue for the same cores.`,
     '',
