@@ -1,5 +1,5 @@
 /** The benchmark page (benchmarks/results/<profile>/benchmarks.md, or docs/benchmarks.md with --write-docs), made from a run's report: every number in it comes from that run. */
-import { chartK, type ChartFile } from './charts.js';
+import type { ChartFile } from './charts.js';
 import { HEAD_TO_HEAD_HEADER, SPEED_HEADER, headToHeadRows, speedRows, type BenchmarkReport } from './report.js';
 import type { StabilityCell } from './stability.js';
 import { ISOLATED_BACKENDS } from './isolated.js';

@@ -231,7 +231,7 @@ function smoothTopk(
   backward: BackwardScheme | undefined,
 ): { losses: tf.Tensor; grad?: tf.Tensor } {
   const { k, tau } = options;
-  const [batch, n] = scores.shape;
+  const n = scores.shape[1];
   const kTau = Math.fround(k * tau);
   const width = nextPowerOfTwo(n);
   // For k > n/2 the reversed polynomial t^n P(1/t) = prod (p_j + (1 - p_j) t) needs far fewer
