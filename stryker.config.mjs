@@ -20,6 +20,7 @@ export default {
     'packages/core/src/loss/**/*.ts',
     'packages/core/src/validate.ts',
     'packages/core/src/reduction.ts',
+    'packages/core/src/lossRequest.ts',
   ],
   // The sandbox holds only what these tests read: core, the conformance kit and the configs.
   ignorePatterns: [

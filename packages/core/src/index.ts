@@ -6,7 +6,7 @@
 export * from './backend.js';
 export * from './errors.js';
 export * from './validate.js';
-export { reduceLossesAndGradient } from './reduction.js';
+export { beginLossRequest, finishLossRequest, type BegunLossRequest } from './lossRequest.js';
 export {
   logElementarySymmetric,
   logEspDivideAndConquer,

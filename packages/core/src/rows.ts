@@ -6,8 +6,9 @@
  */
 export { smoothTopkRow, SmoothTopkWorkspace } from './loss/smooth.js';
 export { hardTopkRow, usesHardLoss, autoSwitchThreshold, AUTO_SWITCH_LOG_RATIO } from './loss/hard.js';
-export { paperGradientRow, paperSeriesTerms } from './loss/paperBackward.js';
+export { paperGradientRow, paperSeriesTerms, PAPER_THRESHOLD, PAPER_EPS } from './loss/paperBackward.js';
 export { kthLargest } from './select.js';
 export { logPolynomialProduct } from './esp/polynomial.js';
 export { logAddExp, logSumExp, softplus, sigmoid, logBinomial } from './logspace.js';
-export { FLOAT32_MAX } from './float32.js';
+export { FLOAT32_MAX, FLOAT32_LOG_ZERO, FLOAT32_LOG_ZERO_BELOW } from './float32.js';
+export { type Regime, FLOAT32_HEAD_TAIL_BOUND } from './regime.js';

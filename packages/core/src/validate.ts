@@ -88,7 +88,7 @@ function validateWeights(weights: ArrayLike<number> | undefined, length: number,
   }
   for (let i = 0; i < length; i++) {
     const w = weights[i];
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) {
+    if (!Number.isFinite(w) || w < 0) {
       throw new TopKArgumentError(`${argument}[${i}]`, w, 'must be a finite number >= 0');
     }
   }
@@ -112,15 +112,15 @@ export function validateLossRequest(request: LossRequest): ResolvedLossOptions {
   validateFinite(scores, n, 'scores');
 
   const { k } = request;
-  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > n - 1) {
+  if (!Number.isInteger(k) || k < 1 || k > n - 1) {
     throw new TopKArgumentError('k', k, `must be an integer with 1 <= k <= n - 1 = ${n - 1}`);
   }
   const tau = request.tau ?? 1;
-  if (typeof tau !== 'number' || !Number.isFinite(tau) || tau < MIN_TAU) {
+  if (!Number.isFinite(tau) || tau < MIN_TAU) {
     throw new TopKArgumentError('tau', tau, `must be a finite number >= ${MIN_TAU} (the smallest positive normal double)`);
   }
   const alpha = request.alpha ?? 1;
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha) || alpha < 0) {
+  if (!Number.isFinite(alpha) || alpha < 0) {
     throw new TopKArgumentError('alpha', alpha, 'must be a finite number >= 0');
   }
   const mode = oneOf(request.mode, MODES, 'smooth', 'mode');
@@ -137,7 +137,7 @@ export function validateLossRequest(request: LossRequest): ResolvedLossOptions {
   const labels = new Int32Array(batch);
   for (let i = 0; i < batch; i++) {
     const y = rawLabels[i];
-    if (typeof y !== 'number' || !Number.isInteger(y) || y < 0 || y >= n) {
+    if (!Number.isInteger(y) || y < 0 || y >= n) {
       throw new TopKArgumentError(`labels[${i}]`, y, `must be an integer in 0..${n - 1}`);
     }
     labels[i] = y;
@@ -152,6 +152,7 @@ export function validateLossRequest(request: LossRequest): ResolvedLossOptions {
     relativeWeights = new Float64Array(batch);
     const exponents = new Float64Array(batch);
     let maxExponent = -Infinity;
+    // Stryker disable next-line EqualityOperator: at i = batch every read is undefined and every write is dropped
     for (let i = 0; i < batch; i++) {
       const sampleWeight = request.sampleWeights?.[i] ?? 1;
       const classWeight = request.classWeights?.[labels[i]] ?? 1;
@@ -159,16 +160,18 @@ export function validateLossRequest(request: LossRequest): ResolvedLossOptions {
       if (weights[i] === Infinity) {
         throw new TopKArgumentError(`sampleWeights[${i}]`, sampleWeight, `times classWeights[${labels[i]}] = ${classWeight} must not exceed the largest double ${Number.MAX_VALUE}`);
       }
-      // The product as mantissa (in [1, 4)) times 2^exponent.
+      // The product as mantissa (in [1/4, 16)) times 2^exponent.
       const a = splitPowerOfTwo(sampleWeight);
       const b = splitPowerOfTwo(classWeight);
       relativeWeights[i] = a.mantissa * b.mantissa;
       exponents[i] = relativeWeights[i] === 0 ? -Infinity : a.exponent + b.exponent;
+      // Stryker disable next-line EqualityOperator: on a tie either is the maximum
       if (exponents[i] > maxExponent) maxExponent = exponents[i];
     }
+    // Stryker disable next-line EqualityOperator: at i = batch the typed arrays read undefined and drop the write
     for (let i = 0; i < batch; i++) {
-      // Relative to 2^maxExponent: in (0, 4], or 0 where below 2^-1074 of it.
-      relativeWeights[i] = relativeWeights[i] === 0 ? 0 : relativeWeights[i] * powerOfTwo(exponents[i] - maxExponent);
+      // Relative to 2^maxExponent: in (0, 16), or 0 where below 2^-1074 of it (and for a zero weight).
+      if (relativeWeights[i] !== 0) relativeWeights[i] *= powerOfTwo(exponents[i] - maxExponent);
     }
   }
   return { k, tau, alpha, mode, backward, reduction, batch, n, labels, weights, relativeWeights };
@@ -176,26 +179,20 @@ export function validateLossRequest(request: LossRequest): ResolvedLossOptions {
 
 /** 2^e for an integer e, exact down to 2^-1074 and 0 below. */
 function powerOfTwo(e: number): number {
-  if (e < -1074) return 0;
-  // Two factors so that neither under- nor overflows on its own.
+  // Two factors so that neither under- nor overflows on its own (below 2^-1074 their product underflows to 0).
   const half = Math.trunc(e / 2);
   return 2 ** half * 2 ** (e - half);
 }
 
-/** v = mantissa * 2^exponent with mantissa in [1, 2) (0 gives mantissa 0), for finite v >= 0. */
+/**
+ * v = mantissa * 2^exponent for finite v >= 0 (0 gives mantissa 0), with mantissa in [1/2, 4):
+ * log2 can be off by one next to a power of two, which no caller minds (the product of two
+ * mantissas stays far inside the doubles, and mantissa * 2^exponent is v exactly).
+ */
 function splitPowerOfTwo(v: number): { mantissa: number; exponent: number } {
   if (v === 0) return { mantissa: 0, exponent: 0 };
-  let exponent = Math.floor(Math.log2(v));
-  let mantissa = v / powerOfTwo(exponent);
-  // log2 can be off by one next to a power of two.
-  if (mantissa >= 2) {
-    mantissa /= 2;
-    exponent += 1;
-  } else if (mantissa < 1) {
-    mantissa *= 2;
-    exponent -= 1;
-  }
-  return { mantissa, exponent };
+  const exponent = Math.floor(Math.log2(v));
+  return { mantissa: v / powerOfTwo(exponent), exponent };
 }
 
 /** Validates a log-ESP request; returns `[rows, n]`. */
@@ -207,7 +204,7 @@ export function validateLogEspRequest(request: LogEspRequest): [number, number] 
   const [rows, n] = validateShape(request.shape, x.length, 'x', 1);
   validateFinite(x, n, 'x');
   const { K } = request;
-  if (typeof K !== 'number' || !Number.isInteger(K) || K < 0 || K > n) {
+  if (!Number.isInteger(K) || K < 0 || K > n) {
     throw new TopKArgumentError('K', K, `must be an integer with 0 <= K <= n = ${n}`);
   }
   return [rows, n];

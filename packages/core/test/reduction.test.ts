@@ -6,7 +6,7 @@
  * k-subsets, so nothing here is compared with core itself.
  */
 import { describe, expect, it } from 'vitest';
-import { topkSvmLoss, type Reduction } from '../src/index.js';
+import { TopKArgumentError, topkSvmLoss, type Reduction } from '../src/index.js';
 import { smoothLossByEnumeration } from './smoothLossByEnumeration.js';
 
 const n = 4;
@@ -120,5 +120,44 @@ describe('reductions of the per-sample losses', () => {
       expectClose(r.grad!, perSample[0].grad, 1e-12);
       expect(r.losses[0]).toBeCloseTo(weight * perSample[0].loss, 12);
     }
+  });
+});
+
+describe('what a double cannot hold is an error naming its cause', () => {
+  // Row 0 of `rows` with label 1: a loss of about 3, beyond 1 and below 2.
+  const scores = Float64Array.from(rows[0]);
+  const lossOfRow0 = smoothLossByEnumeration(rows[0], 1, k, tau, alpha).loss;
+
+  it('a weighted loss beyond the largest double names the sample weight that made it', () => {
+    expect(lossOfRow0).toBeGreaterThan(1.5);
+    let error: unknown;
+    try {
+      topkSvmLoss({ scores, shape: [1, n], labels: [1], k, tau, alpha, sampleWeights: [Number.MAX_VALUE / 1.5] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TopKArgumentError);
+    expect((error as TopKArgumentError).argument).toBe('sampleWeights[0]');
+    expect((error as TopKArgumentError).value).toBe(Number.MAX_VALUE / 1.5);
+    expect((error as TopKArgumentError).message).toContain(`times the loss ${lossOfRow0.toString().slice(0, 6)}`);
+  });
+
+  it("a sum beyond the largest double names the reduction and suggests 'mean'", () => {
+    // Each weighted loss fits (weight M / 4 times a loss below 4); their sum over 4 samples does not.
+    const batch = Float64Array.from([...rows[0], ...rows[0], ...rows[0], ...rows[0]]);
+    const weight = Number.MAX_VALUE / 4;
+    const request = { scores: batch, shape: [4, n] as const, labels: [1, 1, 1, 1], k, tau, alpha, sampleWeights: [weight, weight, weight, weight] };
+    let error: unknown;
+    try {
+      topkSvmLoss({ ...request, reduction: 'sum' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TopKArgumentError);
+    expect((error as TopKArgumentError).argument).toBe('reduction');
+    expect((error as TopKArgumentError).value).toBe('sum');
+    expect((error as TopKArgumentError).message).toContain("use 'mean' or 'none'");
+    // The mean of the same batch is the loss itself.
+    expect(Math.abs(topkSvmLoss({ ...request, reduction: 'mean' }).value - lossOfRow0)).toBeLessThan(1e-12);
   });
 });

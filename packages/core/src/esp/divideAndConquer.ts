@@ -19,10 +19,9 @@ export function logEspDivideAndConquer(x: ArrayLike<number>, K: number): Float64
   return padTo(level[0], K);
 }
 
-/** Degrees above n have sigma = 0: pads with `-Infinity` up to degree K. */
+/** Degrees above n have sigma = 0: pads `p` (of degree at most K) with `-Infinity` up to degree K. */
 function padTo(p: Float64Array, K: number): Float64Array {
-  if (p.length === K + 1) return p;
   const out = new Float64Array(K + 1).fill(-Infinity);
-  out.set(p.subarray(0, Math.min(p.length, K + 1)));
+  out.set(p);
   return out;
 }

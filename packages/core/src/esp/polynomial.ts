@@ -16,6 +16,7 @@ export function logPolynomialProduct(a: Float64Array, b: Float64Array, K: number
     let max = -Infinity;
     for (let t = lo; t <= hi; t++) {
       const v = a[t] + b[m - t];
+      // Stryker disable next-line EqualityOperator: on a tie either term is the maximum
       if (v > max) max = v;
     }
     if (max === -Infinity) {

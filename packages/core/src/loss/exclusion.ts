@@ -49,9 +49,11 @@ export function logExclusion(
   // prefix[i] = prod_{i' < i} (1 + exp(h_i') t)
   prefix.fill(-Infinity, 0, (headLength + 1) * stride);
   prefix[0] = 0;
+  // Stryker disable next-line EqualityOperator: `<=` adds a pass that writes only prefix row headLength + 1, which nothing reads (and the next call refills)
   for (let i = 0; i < headLength; i++) {
     const from = i * stride;
     const to = from + stride;
+    // Stryker disable next-line MethodExpression: `max` only adds degrees above K (or above i + 1, all -Infinity), written into rows that are rewritten before they are read or past the last one; it costs time, not values
     const top = Math.min(K, i + 1);
     // Factor lo + hi t in log space: (0, h) ordinary, (-h, 0) inverted.
     const lo = i < inverted ? -head[i] : 0;
@@ -62,13 +64,16 @@ export function logExclusion(
     }
   }
   for (let m = 0; m <= K; m++) headOnly[m] = prefix[headLength * stride + m];
+  // Stryker disable next-line ConditionalExpression,BlockStatement: without this forward-only branch the sweep below computes the same full, up to rounding (and degrees is empty, so no exclusion terms); `true` is killed by test/logExclusion.test.ts
   if (degrees.length === 0) {
     // Forward only: full = headOnly * base, no exclusions.
     for (let m = 0; m <= K; m++) {
       let max = -Infinity;
       for (let a = 0; a <= m; a++) max = Math.max(max, headOnly[a] + base[m - a]);
       let sum = 0;
+      // Stryker disable next-line ConditionalExpression,UnaryOperator: where max is -Infinity the sum is not used (full[m] = -Infinity below), so the guard's outcome does not matter; the loop-bound `false` and the guard's `false` are killed by test/logExclusion.test.ts
       if (max !== -Infinity) for (let a = 0; a <= m; a++) sum += Math.exp(headOnly[a] + base[m - a] - max);
+      // Stryker disable next-line ConditionalExpression,UnaryOperator: for max = -Infinity the sum is 0 and max + log(sum) is -Infinity too, so the test is redundant; the result `+Infinity` and `true` are killed by test/logExclusion.test.ts
       full[m] = max === -Infinity ? -Infinity : max + Math.log(sum);
     }
     return;
@@ -84,10 +89,13 @@ export function logExclusion(
       let max = -Infinity;
       for (let a = 0; a <= d; a++) {
         const v = prefix[from + a] + suffix[d - a];
+        // Stryker disable next-line EqualityOperator: on a tie, `>=` stores the same value
         if (v > max) max = v;
       }
       let sum = 0;
+      // Stryker disable next-line ConditionalExpression,UnaryOperator: where max is -Infinity the sum is not used (the term is -Infinity below), so the guard's outcome does not matter; `false` is killed by test/logExclusion.test.ts
       if (max !== -Infinity) for (let a = 0; a <= d; a++) sum += Math.exp(prefix[from + a] + suffix[d - a] - max);
+      // Stryker disable next-line ConditionalExpression,UnaryOperator: for max = -Infinity the sum is 0 and max + log(sum) is -Infinity too, so the test is redundant; the result `+Infinity` and `true` are killed by test/logExclusion.test.ts
       out[i * nd + e] = max === -Infinity ? -Infinity : max + Math.log(sum);
     }
     const lo = i < inverted ? -head[i] : 0;
@@ -101,7 +109,10 @@ export function logExclusion(
 
 /** `log(exp(a) + exp(b))` for a, b finite or `-Infinity`. */
 function logAdd(a: number, b: number): number {
+  // Stryker disable next-line ConditionalExpression,UnaryOperator: without this shortcut the general formula gives a + log1p(exp(-Infinity)) = a as well
   if (b === -Infinity) return a;
+  // Stryker disable next-line ConditionalExpression,UnaryOperator: without this shortcut the general formula gives b + log1p(exp(-Infinity)) = b as well
   if (a === -Infinity) return b;
+  // Stryker disable next-line EqualityOperator: for a = b both branches give the same value
   return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 }

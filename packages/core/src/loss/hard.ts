@@ -16,13 +16,16 @@ export function kthLargestIndex(
 ): { index: number; value: number; next: number } {
   // Keep the k+1 largest in a small sorted buffer: O(n k) worst case, O(n) typically.
   const topValue = scratch;
+  // Stryker disable next-line ArrayDeclaration: every slot that is read (k - 1) is written first, as a valid row has n - 1 >= k entries
   const topIndex: number[] = [];
   let filled = 0;
   for (let j = 0; j < n; j++) {
     if (j === exclude) continue;
     const v = scores[offset + j];
+    // Stryker disable next-line EqualityOperator: a tie with the (k+1)-th value, inserted by `<`, rewrites slot k with the same value; only its index changes, which is never returned
     if (filled === k + 1 && v <= topValue[k]) continue;
     let p = filled < k + 1 ? filled++ : k;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: at p = 0, topValue[-1] is undefined and `undefined < v` is false, so dropping `p > 0` ends the loop at the same place
     while (p > 0 && topValue[p - 1] < v) {
       topValue[p] = topValue[p - 1];
       topIndex[p] = topIndex[p - 1];
@@ -31,6 +34,7 @@ export function kthLargestIndex(
     topValue[p] = v;
     topIndex[p] = j;
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,UnaryOperator: with exclude = -1 (the only caller that reads next) a valid row (n >= k + 1) always fills k + 1 slots; hardTopkRow does not read next; `false` is killed by the auto-mode tests
   return { index: topIndex[k - 1], value: topValue[k - 1], next: filled > k ? topValue[k] : -Infinity };
 }
 
@@ -69,6 +73,7 @@ function hardMargin(alpha: number, c: number, sy: number, k: number): number {
   return alpha + 2 * ((c / 2 - sy / 2) / k);
 }
 
+// Stryker disable next-line ObjectLiteral: scratch only; marginInScoreUnits writes hi and lo before hardMargin reads them
 const margin: Margin = { hi: 0, lo: 0 };
 
 /**
@@ -101,6 +106,7 @@ export function usesHardLoss(
   const { value, next } = kthLargestIndex(scores, offset, n, k, -1, scratch);
   const gap = value - next;
   const threshold = autoSwitchThreshold(k, tau);
+  // Stryker disable next-line LogicalOperator: with only one of them infinite, `gap >= threshold` gives the answer of the halves below (a finite gap is below an infinite threshold and an infinite gap above a finite one); `false` is killed by test/hardRow.test.ts
   if (Number.isFinite(gap) && Number.isFinite(threshold)) return gap >= threshold;
   // The gap or the threshold beyond the doubles: compare gap / (k tau) with ln(1000), from halves.
   return ((value / 2 - next / 2) / k / tau) * 2 >= AUTO_SWITCH_LOG_RATIO;

@@ -14,23 +14,26 @@ export interface Margin {
 
 /** Splitting constant 2^27 + 1 for Dekker's product. */
 const SPLITTER = 134217729;
-/** Beyond this, splitting would overflow; products of such numbers keep their rounding error. */
+/** From this alpha on, splitting would overflow: alpha is split as alpha / 2^64 instead. */
 const SPLIT_LIMIT = 1e290;
+/** The power of two that brings alpha below {@link SPLIT_LIMIT} (exact, since alpha / 2^64 stays normal). */
+const LARGE_ALPHA_SCALE = 2 ** 64;
 
 /** Writes g = k alpha + (c - s_y) into `out` as hi + lo. */
 export function marginInScoreUnits(k: number, alpha: number, c: number, sy: number, out: Margin): void {
-  // p + pe = k * alpha exactly (k is an integer, alpha >= 0).
+  // p + pe = k * alpha exactly (k is an integer below 2^53, alpha >= 0). For large alpha the
+  // product of k and alpha / 2^64 has the same rounding, scaled by 2^-64, and its error term
+  // times 2^64 is that of k alpha.
   const p = k * alpha;
-  let pe = 0;
-  if (alpha < SPLIT_LIMIT && k < SPLIT_LIMIT) {
-    const a = SPLITTER * alpha;
-    const ah = a - (a - alpha);
-    const al = alpha - ah;
-    const b = SPLITTER * k;
-    const bh = b - (b - k);
-    const bl = k - bh;
-    pe = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
-  }
+  const scale = alpha < SPLIT_LIMIT ? 1 : LARGE_ALPHA_SCALE;
+  const alphaScaled = alpha / scale;
+  const a = SPLITTER * alphaScaled;
+  const ah = a - (a - alphaScaled);
+  const al = alphaScaled - ah;
+  const b = SPLITTER * k;
+  const bh = b - (b - k);
+  const bl = k - bh;
+  const pe = (((ah * bh - p / scale) + ah * bl + al * bh) + al * bl) * scale;
   // d + de = c - s_y exactly.
   const d = c - sy;
   const dv = d - c;

@@ -19,8 +19,13 @@ import { TopKArgumentError } from '../errors.js';
 import { kthLargest } from '../select.js';
 import { SmoothTopkWorkspace, scaledDifference, smoothTopkRow } from './smooth.js';
 
-const THRESHOLD = 1e-5;
-const EPS = 1e-5;
+/**
+ * The official code's switch between its recursion and its series: the series where
+ * `(P - N) / (|N| + PAPER_EPS) < PAPER_THRESHOLD` (P, N the logs of the recursion's two sums).
+ */
+export const PAPER_THRESHOLD = 1e-5;
+/** See {@link PAPER_THRESHOLD}; also the official stand-in `-1 / PAPER_EPS` for the log of an empty sum. */
+export const PAPER_EPS = 1e-5;
 /**
  * Shifted x beyond +-X_LIMIT are clamped to it: exp(x) is saturated long before, and sums of up
  * to k + p such terms stay finite.
@@ -42,6 +47,7 @@ export function checkPaperBackward(k: number, n: number): void {
 
 /** `log(exp(a) - exp(b))` for a >= b; NaN for a < b, as log-space subtraction is. */
 function logSubExp(a: number, b: number): number {
+  // Stryker disable next-line ConditionalExpression,UnaryOperator: a is always finite here (its t = 0 term is log sigma of clamped, finite x), and for finite a the general formula gives a + log1p(-exp(-Infinity)) = a
   if (b === -Infinity) return a;
   return a + Math.log1p(-Math.exp(b - a));
 }
@@ -62,11 +68,15 @@ function paperInclusion(logS: Float64Array, xj: number, m: number, p: number, of
   }
   // The switch on the unshifted parts P = pos + (m-1) c/(k tau), N likewise; the official code
   // stands in -1/eps for an empty part.
+  // Stryker disable next-line ConditionalExpression: `false` is equivalent, since for m = 1 the switch reads stable whatever the shift (pos = log sigma_0 = 0, neg empty), even a NaN from 0 * Infinity; `true` is killed by test/paperBackwardOfficialRule.test.ts
   const shiftOfPart = m === 1 ? 0 : (m - 1) * offset;
-  const P = pos === -Infinity ? -1 / EPS : pos + shiftOfPart;
-  const N = neg === -Infinity ? -1 / EPS : neg + shiftOfPart;
+  // Stryker disable next-line all: pos is never -Infinity (its t = 0 term is log sigma_{m-1}, finite), and P is read only for m = 1 (neg empty), where shiftOfPart = 0
+  const P = pos === -Infinity ? -1 / PAPER_EPS : pos + shiftOfPart;
+  // Stryker disable next-line ConditionalExpression,UnaryOperator,ArithmeticOperator: neg is -Infinity only for m = 1, where pos = 0 and the switch reads stable for any N <= 0 (also -Infinity, giving NaN < 1e-5, false); `neg - shiftOfPart` is killed by test/paperBackwardOfficialRule.test.ts
+  const N = neg === -Infinity ? -1 / PAPER_EPS : neg + shiftOfPart;
+  // Stryker disable next-line all: pos is never -Infinity; for m = 1 (neg empty) both forms read stable, and for m >= 2, P - N is pos - neg up to one rounding, 2^-52 |N| against the threshold 1e-5 |N|
   const difference = pos !== -Infinity && neg !== -Infinity ? pos - neg : P - N;
-  const unstable = difference / (Math.abs(N) + EPS) < THRESHOLD;
+  const unstable = difference / (Math.abs(N) + PAPER_EPS) < PAPER_THRESHOLD;
   if (!unstable) return Math.min(1, Math.exp(logSubExp(pos, neg) + xj - logS[m]));
   let sPos = -Infinity;
   let sNeg = -Infinity;
@@ -78,6 +88,7 @@ function paperInclusion(logS: Float64Array, xj: number, m: number, p: number, of
   // Where the series has broken down (e_j far from dominating) its value can leave [0, 1], the
   // range of the probability it stands for, down to negative numbers or up to overflow: the
   // official code's log-space subtraction gives NaN or infinity there. Clamped to [0, 1] instead.
+  // Stryker disable next-line EqualityOperator: at sNeg = sPos the formula below gives exp(-Infinity) = 0 as well
   if (!(sNeg < sPos)) return 0;
   return Math.min(1, Math.exp(logSubExp(sPos, sNeg) + xj - logS[m]));
 }
@@ -101,6 +112,7 @@ export function paperGradientRow(
   rho?: number,
 ): void {
   const p = paperSeriesTerms(k);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: `true` recomputes the same rho from the same row; `false` and `!==` are killed by test/paperBackwardOfficialRule.test.ts
   if (rho === undefined) {
     const ws = new SmoothTopkWorkspace(n, k);
     smoothTopkRow(scores, offset, y, tau, alpha, ws, null, 0);
@@ -109,15 +121,19 @@ export function paperGradientRow(
   const c = kthLargest(scores, offset, n, k, y, new Float64Array(k));
   const degreeShift = c / k / tau;
   const x = new Float64Array(n - 1);
+  // Stryker disable next-line ArithmeticOperator: the buffer needs the n - 1 entries without the label; more is harmless
   const index = new Int32Array(n - 1);
   let m = 0;
+  // Stryker disable next-line EqualityOperator: `<=` adds a pass past the row whose writes fall past the ends of x and index (ignored by typed arrays); its gradient entry then goes to grad[NaN], also ignored
   for (let j = 0; j < n; j++) {
     if (j === y) continue;
     index[m] = j;
     x[m++] = Math.max(-X_LIMIT, Math.min(X_LIMIT, scaledDifference(scores[offset + j], c, k, tau)));
   }
+  // Stryker disable next-line ArithmeticOperator: `k + p + 1` computes two more degrees than the series reads (at most k + p - 1)
   const logS = logEspDivideAndConquer(x, k + p - 1);
   const rhoOverK = rho / k;
+  // Stryker disable next-line EqualityOperator: `<=` adds a pass at i = m, past the ends of x and index, whose gradient entry goes to grad[NaN], which a typed array ignores
   for (let i = 0; i < m; i++) {
     const piK = paperInclusion(logS, x[i], k, p, degreeShift);
     const piK1 = paperInclusion(logS, x[i], k - 1, p, degreeShift);

@@ -71,6 +71,7 @@ export function computeLossRows(task: LossRowTask, first: number, end: number, w
     // Scaled while the row is still in cache, by the factor the reduction would apply.
     if (grad !== null && gradScales !== null) {
       const factor = gradScales[i];
+      // Stryker disable next-line ConditionalExpression: `true` multiplies by exactly 1, which changes no double; the loop-bound `false` is killed by test/lossRowRanges.test.ts
       if (factor !== 1) for (let j = offset; j < offset + n; j++) grad[j] *= factor;
     }
   }

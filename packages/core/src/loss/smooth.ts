@@ -72,6 +72,7 @@ export class SmoothTopkWorkspace {
     this.headX = new Float64Array(k);
     this.tailIndex = new Int32Array(n);
     this.tailE = new Float64Array(n);
+    // Stryker disable next-line ArithmeticOperator: the prefix table needs n (k - 1) entries; more is harmless
     this.prefix = new Float64Array(n * (k - 1));
     this.S = new Float64Array(k + 1);
     this.base = new Float64Array(k + 1);
@@ -81,8 +82,11 @@ export class SmoothTopkWorkspace {
     this.Gk = new Float64Array(k + 1);
     this.tail = tailKernels(k);
     this.headExclusion = new ExclusionWorkspace(k, k);
+    // Stryker disable next-line ConditionalExpression,ArrayDeclaration: for k = 1 only the degree-0 exclusion term is read (pi_0 = 0 needs none), and it is log 1 = 0, which the zeroed terms buffer already holds
     this.degrees = k >= 2 ? [k - 1, k - 2] : [k - 1];
+    // Stryker disable next-line ArithmeticOperator: losing the last two terms of the bound (each below 23 + 300 / k) cannot hide an overflow: they add more than 109 only for k <= 9, where the whole bound stays below 300 + 9 log n
     this.logRatio = new Float64Array(k + 1);
+    // Stryker disable next-line EqualityOperator,ArithmeticOperator: a larger bound only rescales more often (exact to rounding: log beta is taken out again); without the last term (log((n-1)/k) < 23) the bound stays below e^623, far inside the doubles
     for (let r = 1; r <= k; r++) this.logRatio[r] = Math.log((n - 1) / r);
   }
 
@@ -90,9 +94,12 @@ export class SmoothTopkWorkspace {
    * Whether the tail polynomial of n - 1 entries, each at most e^xMax, stays below e^600 at
    * every degree r <= k without rescaling: sigma_r(v) <= (sum v)^r / r! <= ((n-1) e^xMax)^r / r!.
    */
+  // Stryker disable next-line BlockStatement: returning undefined means always rescaling, which is exact to rounding (log beta is taken out again)
   unscaledTailSafe(xMax: number): boolean {
     let bound = 0;
+    // Stryker disable next-line EqualityOperator,ConditionalExpression: rescaling more often (or for bound = 600 exactly) is exact to rounding; stopping at r = k - 1 cannot miss an overflow, since one more term, log((n-1)/k) + xMax with k xMax <= 300, adds more than 109 only for k <= 3, where the whole bound stays below 300 + k log n
     for (let r = 1; r <= this.k; r++) if ((bound += this.logRatio[r] + xMax) >= TAIL_LOG_LIMIT) return false;
+    // Stryker disable next-line BooleanLiteral: always rescaling is exact to rounding (log beta is taken out again)
     return true;
   }
 
@@ -132,6 +139,7 @@ export function smoothTopkRow(
   const { heap } = ws;
   const shift = kthLargest(scores, offset, n, k, y, heap);
   let max = shift;
+  // Stryker disable next-line EqualityOperator: heap[k] is undefined, never > max; >= differs only on ties, which give the same max
   for (let i = 1; i < k; i++) if (heap[i] > max) max = heap[i];
   const kTau = k * tau;
   if (kTau <= FAST_KTAU_LIMIT) {
@@ -162,10 +170,12 @@ export function assembleLoss(sy: number, c: number, k: number, tau: number, alph
     // |lo| <= eps |hi|: where hi / (k tau) overflows, lo adds nothing (and could give Inf - Inf).
     const z = Number.isFinite(zHi) ? zHi + (loOverK / tau + D) : zHi;
     ws.rho = sigmoid(z);
+    // Stryker disable next-line EqualityOperator: at z = 30 both formulas give the same number to rounding
     if (z <= LINEAR_Z) return tau * softplus(z);
     const rest = loOverK + tau * (D + Math.log1p(Math.exp(-z)));
     const loss = hiOverK + rest;
     // tau * (...) alone can overflow where the sum does not: add quarters.
+    // Stryker disable next-line ArithmeticOperator,UnaryOperator: with z > 30 and D <= log(n - k) < 23, tau (D + ...) overflows only where the loss does, so the quarters are reached only to give Infinity, as every mutant that still overflows does; those that do not are caught in lossAssembly.test.ts
     return Number.isFinite(loss) ? loss : 4 * (hiOverK / 4 + (loOverK / 4 + (tau / 4) * (D + Math.log1p(Math.exp(-z)))));
   }
   // k alpha + c - s_y beyond the doubles (no cancellation there): carry a quarter of g / k,
@@ -173,11 +183,13 @@ export function assembleLoss(sy: number, c: number, k: number, tau: number, alph
   const quarter = alpha / 4 + (c / 4 - sy / 4) / k;
   const z = 4 * (quarter / tau) + D;
   ws.rho = sigmoid(z);
+  // Stryker disable next-line EqualityOperator: at z = 30 both formulas give the same number to rounding
   if (z <= LINEAR_Z) return tau * softplus(z);
   return 4 * (quarter + (tau / 4) * (D + Math.log1p(Math.exp(-z))));
 }
 
 /** Scratch for {@link assembleLoss}. */
+// Stryker disable next-line ObjectLiteral: marginInScoreUnits sets both fields before they are read
 const margin: Margin = { hi: 0, lo: 0 };
 
 /**
@@ -186,6 +198,7 @@ const margin: Margin = { hi: 0, lo: 0 };
  */
 export function scaledDifference(s: number, c: number, k: number, tau: number): number {
   const d = s - c;
+  // Stryker disable next-line ConditionalExpression: halving is exact for normal doubles; for subnormal scores the lost last bit moves x by at most 2^-1075 / (k tau) <= 2^-53 (tau >= 2^-1022)
   if (Number.isFinite(d)) return d / k / tau;
   return 2 * ((s / 2 - c / 2) / k / tau);
 }
@@ -302,22 +315,28 @@ function fastRow(
   const { k, headIndex, headX, tailIndex, tailE, prefix, S, base, full, headOnly, headTerms, Gk, degrees, tail } = ws;
   // When products of up to k entries stay far inside the float64 range, every entry goes to the
   // linear-space tail; otherwise the entries with x > 0 form the log-space head.
+  // Stryker disable next-line EqualityOperator,ConditionalExpression: the log-space head is exact for any k x_max (and at k x_max = 300 so is the linear tail); the linear-space route only saves time
   const headFrom = xMax * k <= LINEAR_SPREAD_LIMIT ? Infinity : 0;
   const tailLength = splitHeadAndTail(scores, offset, y, shift, scale, headFrom, ws);
   const h = ws.headLength;
   let logBeta = 0;
+  // Stryker disable next-line ConditionalExpression,MethodExpression: rescaling more often is exact to rounding (log beta is taken out again)
   if (!ws.unscaledTailSafe(Math.min(xMax, headFrom))) {
     // Rescale so that beta * mass = min(k, 600): then sigma_r <= min(k,600)^r / r! <= e^600.
+    // Stryker disable next-line MethodExpression: beta mass = max(k, 600) keeps every coefficient below e^600 for k <= 600 and changes the result only by rounding; for larger k an overflow falls back to log space, which computes the same
     const beta = Math.min(k, TAIL_LOG_LIMIT) / ws.tailMass;
     logBeta = Math.log(beta);
+    // Stryker disable next-line EqualityOperator: t <= tailLength also scales tailE[tailLength], which is never read
     for (let t = 0; t < tailLength; t++) tailE[t] *= beta;
   }
+  // Stryker disable next-line ConditionalExpression: forwardWithPrefix writes the same S, and a prefix table nothing reads without a gradient
   if (grad === null) tail.forward(tailE, tailLength, S);
   else tail.forwardWithPrefix(tailE, tailLength, S, prefix);
   for (let r = 0; r <= k; r++) base[r] = Math.log(S[r]) - r * logBeta;
 
   // Head in log space, inverted (every head x is > 0), on top of the tail polynomial: full and
   // headOnly are the coefficients divided by prod exp(x_head).
+  // Stryker disable next-line ConditionalExpression,ArrayDeclaration: without a gradient the exclusion terms are not read, and full comes out the same to rounding with or without them
   logExclusion(headX, h, base, k, grad === null ? [] : degrees, full, headOnly, headTerms, ws.headExclusion, h);
   const logSk = full[k];
   const logSk1 = full[k - 1];
@@ -332,6 +351,7 @@ function fastRow(
   // pi_k - pi_{k-1} only, and the adjoint recursion is linear, so D = G_k - G_{k-1} is carried
   // instead of both: its rounding error stays within eps * (pi_k + pi_{k-1}), absolute.
   const D = Gk;
+  // Stryker disable next-line EqualityOperator: D[k] is never read by the backward sweep
   for (let r = 0; r < k; r++) {
     const wk = Math.exp(headOnly[k - 1 - r] - (r + 1) * logBeta - logSk);
     const wk1 = r < k - 1 ? Math.exp(headOnly[k - 2 - r] - (r + 1) * logBeta - logSk1) : 0;

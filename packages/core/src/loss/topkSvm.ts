@@ -7,20 +7,14 @@
  * threads by `CoreBackend`), and {@link finishLossBatch} checks the losses and reduces them on
  * the calling thread, in row order, so that every split gives the same value.
  */
-import type { LossRequest, LossResult, Reduction } from '../backend.js';
-import { validateLossRequest } from '../validate.js';
-import { gradientScales, reduceWeightedLosses } from '../reduction.js';
-import { checkPaperBackward } from './paperBackward.js';
-import { TopKArgumentError } from '../errors.js';
+import type { LossRequest, LossResult } from '../backend.js';
+import { type BegunLossRequest, beginLossRequest, finishLossRequest } from '../lossRequest.js';
 import { type LossRowTask, LossRowWorkspace, computeLossRows } from './rows.js';
 
-/** A validated batch: the row task and what the reduction needs. */
+/** A validated batch: the row task and the request it came from. */
 export interface PreparedLossBatch {
   readonly task: LossRowTask;
-  readonly reduction: Reduction;
-  readonly weights: Float64Array | undefined;
-  /** Each row's share of the reduced loss and gradient (`gradientScales`), undefined where all are 1. */
-  readonly scales: Float64Array | undefined;
+  readonly request: BegunLossRequest;
 }
 
 /** Makes a zeroed float64 array of a length: ordinary memory, or shared memory for worker threads. */
@@ -38,10 +32,8 @@ export function prepareLossBatch(
   allocate: Float64Allocator = allocateFloat64,
   scores?: (validated: Float32Array | Float64Array) => Float32Array | Float64Array,
 ): PreparedLossBatch {
-  const { k, tau, alpha, mode, backward, reduction, batch, n, labels, weights, relativeWeights } = validateLossRequest(request);
-  const wantGrad = request.grad === true;
-  if (wantGrad && backward === 'paper' && mode !== 'hard') checkPaperBackward(k, n);
-  const scales = gradientScales(batch, weights, reduction, relativeWeights);
+  const begun = beginLossRequest(request);
+  const { k, tau, alpha, mode, backward, batch, n, labels, grad, gradScales } = begun;
   const task: LossRowTask = {
     scores: scores ? scores(request.scores) : request.scores,
     n,
@@ -52,29 +44,19 @@ export function prepareLossBatch(
     mode,
     backward,
     losses: allocate(batch),
-    grad: wantGrad ? allocate(batch * n) : null,
-    gradScales: wantGrad ? scales ?? null : null,
+    grad: grad ? allocate(batch * n) : null,
+    gradScales: grad ? gradScales ?? null : null,
   };
-  return { task, reduction, weights, scales };
+  return { task, request: begun };
 }
 
 /**
- * Checks the computed losses (the first row whose loss exceeds the largest double is a
- * `TopKArgumentError`), weights them and reduces them, in row order, as
- * `reduceLossesAndGradient` does.
+ * Checks, weights and reduces the computed losses in row order (`finishLossRequest`); the
+ * gradient rows were scaled as they were computed.
  */
 export function finishLossBatch(prepared: PreparedLossBatch): LossResult & { losses: Float64Array; grad?: Float64Array } {
-  const { task, reduction, weights, scales } = prepared;
-  const { losses, grad, k, tau, alpha } = task;
-  // Every input in range has a finite loss unless the loss itself exceeds the doubles.
-  for (let i = 0; i < losses.length; i++) {
-    if (losses[i] === Infinity) {
-      throw new TopKArgumentError(`scores[${i}]`, `row ${i}`, `its loss exceeds the largest double ${Number.MAX_VALUE} (with k = ${k}, tau = ${tau}, alpha = ${alpha}); scale the scores, tau and alpha down together`);
-    }
-  }
-  // The gradient rows were scaled as they were computed.
-  const value = reduceWeightedLosses(losses, weights, reduction, scales);
-  return grad === null ? { losses, value } : { losses, value, grad };
+  const { task, request } = prepared;
+  return finishLossRequest(request, task.losses, task.grad ?? undefined, true);
 }
 
 /**
