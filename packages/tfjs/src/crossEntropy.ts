@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TfjsBackend } from './tfjsBackend.js';
 import { onTfBackend } from './loadBackend.js';
-import { indicator } from './topkLossTensors.js';
+import { indicator } from './ops/indexing.js';
 
 /** The summed loss, and either the per-sample losses (forward only) or the gradient of the sum. */
 export interface CrossEntropyResult {

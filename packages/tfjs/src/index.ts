@@ -6,7 +6,8 @@
  */
 export { TfjsBackend, createTfjsBackend } from './tfjsBackend.js';
 export { TFJS_BACKEND_NAMES, loadTfjsBackend, loadBestTfjsBackend, type LoadedTfjsBackend, type TfjsBackendName } from './loadBackend.js';
-export { logEspTensor, type TensorLossOptions, type LossTensors } from './topkLossTensors.js';
+export { logEspTensor } from './ops/logEsp.js';
+export type { TensorLossOptions, LossTensors } from './ops/tensorLossOptions.js';
 export { topkSvmLossOp, topkLossTensors, type TopkSvmOptions } from './topkSvmLossOp.js';
 export { topkSvmKerasLoss, topKCategoricalAccuracy, sparseTopKCategoricalAccuracy, type TopkLossFunction, type TopkMetric, type TopkMetricOptions } from './layersLoss.js';
 export { type ClassAxis } from './classLayout.js';

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { checkClassAxis, classLayout, classRows, type ClassAxis } from './classLayout.js';
-import { indicator } from './topkLossTensors.js';
+import { indicator } from './ops/indexing.js';
 import { resolveTopkSvmOptions, topkSvmPositionLosses, type TopkSvmOptions } from './topkSvmLossOp.js';
 
 /** A Keras-style loss: `(yTrue, yPred) => per-sample losses`. */

@@ -3,21 +3,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   BackendDisposedError,
   BackendUnavailableError,
-  checkPaperBackward,
-  reduceLossesAndGradient,
+  beginLossRequest,
+  finishLossRequest,
   validateLogEspRequest,
-  validateLossRequest,
   type LogEspRequest,
   type LossRequest,
   type LossResult,
   type TopKBackend,
 } from '@topk/core';
+import { FLOAT32_LOG_ZERO_BELOW } from '@topk/core/rows';
 import { TFJS_BACKEND_NAMES, loadBestTfjsBackend, loadTfjsBackend, onTfBackend, releaseTfjsBackend, type LoadedTfjsBackend, type TfjsBackendName } from './loadBackend.js';
-import { computeLossTensors, logEspPairTensors } from './topkLossTensors.js';
-import { LOG_ZERO } from './productTree.js';
-import { disposeTreeConstants } from './linearTree.js';
+import { computeLossTensors } from './ops/lossTensors.js';
+import { logEspPairTensors } from './ops/logEsp.js';
+import { disposeTreeConstants } from './trees/constants.js';
 import { checkScoresFitFloat32, float32Scale } from './float32Range.js';
 import { rowChunks } from './rowChunks.js';
+import { tuningFor } from './tuning.js';
 
 /** One array from the chunks' arrays, in order (the array itself when there is one). */
 function joinChunks(parts: Float32Array[]): Float32Array {
@@ -52,19 +53,18 @@ export class TfjsBackend implements TopKBackend {
   }
 
   /**
-   * Losses (and the gradient) of a request. Scores and labels are validated on the host
-   * (`TopKArgumentError`); float64 scores beyond the float32 range are rejected, naming the
-   * entry; tau, alpha and the scores are scaled on the host by a power of two where float32
-   * could not hold them as given (see `float32Scale`).
+   * Losses (and the gradient) of a request: validated (`TopKArgumentError`) and reduced by
+   * `@topk/core`'s request pipeline (`beginLossRequest`, `finishLossRequest`), computed here.
+   * Float64 scores beyond the float32 range are rejected, naming the entry; tau, alpha and the
+   * scores are scaled on the host by a power of two where float32 could not hold them as given
+   * (see `float32Scale`).
    */
   async loss(request: LossRequest): Promise<LossResult> {
     this.checkNotDisposed();
-    const options = validateLossRequest(request);
-    const { k, mode, backward, reduction, batch, n, labels, weights, relativeWeights } = options;
-    const wantGrad = request.grad === true;
-    if (wantGrad && backward === 'paper' && mode !== 'hard') checkPaperBackward(k, n);
+    const begun = beginLossRequest(request);
+    const { k, mode, backward, batch, n, labels, weights, grad: wantGrad } = begun;
     const maxAbs = checkScoresFitFloat32(request.scores, n);
-    const { scale, tau, alpha } = float32Scale(k, options.tau, options.alpha, maxAbs);
+    const { scale, tau, alpha } = float32Scale(k, begun.tau, begun.alpha, maxAbs);
     let scores: Float32Array;
     if (scale === 1) scores = request.scores instanceof Float32Array ? request.scores : Float32Array.from(request.scores);
     else scores = Float32Array.from(request.scores, (s) => s / scale);
@@ -86,12 +86,11 @@ export class TfjsBackend implements TopKBackend {
     const lossData = joinChunks(chunks.map((c) => c.losses));
     const gradData = wantGrad ? joinChunks(chunks.map((c) => c.grad!)) : undefined;
     const losses = Float64Array.from(lossData, (l) => l * scale);
-    if (gradData === undefined) return { losses, value: reduceLossesAndGradient(losses, weights, reduction, undefined, 0, relativeWeights) };
+    if (gradData === undefined) return finishLossRequest(begun, losses);
     // Weights multiply the gradient on the host: in float64, where float32 could overflow.
-    // Without weights, wasm reads back a fresh copy of its heap (as does joining chunks); other backends may hand out their own storage.
-    const grad = weights !== undefined ? Float64Array.from(gradData) : this.tfjs.tfName === 'wasm' || chunks.length > 1 ? gradData : Float32Array.from(gradData);
-    const value = reduceLossesAndGradient(losses, weights, reduction, grad, n, relativeWeights);
-    return { losses, value, grad };
+    // Without weights, the read-back is returned where it is a fresh array (as joined chunks are).
+    const grad = weights !== undefined ? Float64Array.from(gradData) : tuningFor(this.tfjs.tfName).readBackCopies || chunks.length > 1 ? gradData : Float32Array.from(gradData);
+    return finishLossRequest(begun, losses, grad);
   }
 
   async logEsp(request: LogEspRequest): Promise<Float32Array> {
@@ -104,8 +103,8 @@ export class TfjsBackend implements TopKBackend {
       const [hi, lo] = await Promise.all([out.hi.data(), out.lo.data()]);
       // hi + lo in float64, then rounded once.
       const data = Float32Array.from(hi, (h, i) => h + lo[i]);
-      // Zeros of sigma come back as LOG_ZERO-sized numbers; report them as -Infinity.
-      for (let i = 0; i < data.length; i++) if (data[i] <= LOG_ZERO / 10) data[i] = -Infinity;
+      // Zeros of sigma come back as FLOAT32_LOG_ZERO-sized numbers; report them as -Infinity.
+      for (let i = 0; i < data.length; i++) if (data[i] < FLOAT32_LOG_ZERO_BELOW) data[i] = -Infinity;
       return data;
     } finally {
       tf.dispose([out.hi, out.lo]);

@@ -14,7 +14,8 @@ import { TopKArgumentError, checkPaperBackward, validateLossRequest, type Backwa
 import { checkClassAxis, classLayout, classRows, fromClassRows, type ClassAxis } from './classLayout.js';
 import { checkInputs } from './checkInputs.js';
 import { graphFloat32Scale } from './float32Range.js';
-import { computeLossTensors, type LossTensors, type TensorLossOptions } from './topkLossTensors.js';
+import { computeLossTensors } from './ops/lossTensors.js';
+import type { LossTensors, TensorLossOptions } from './ops/tensorLossOptions.js';
 
 /** Options of the TF.js-native losses ({@link topkSvmLossOp}, `topkSvmKerasLoss`). */
 export interface TopkSvmOptions {

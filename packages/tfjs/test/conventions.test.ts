@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { CoreBackend, TopKArgumentError } from '@topk/core';
 import { createTfjsBackend, topkSvmKerasLoss, topkSvmLossOp, topkLossTensors, type TfjsBackend } from '../src/index.js';
-import { computeLossTensors } from '../src/topkLossTensors.js';
+import { computeLossTensors } from '../src/ops/lossTensors.js';
 
 const core = new CoreBackend();
 

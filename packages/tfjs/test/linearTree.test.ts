@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadTfjsBackend, useTfBackend } from '../src/loadBackend.js';
-import { linearProductTree, linearProductTreeAdjoint } from '../src/linearTree.js';
+import { linearProductTree, linearProductTreeAdjoint } from '../src/trees/linearTree.js';
 import { random, truncatedProduct } from './truncatedProduct.js';
 
 /**

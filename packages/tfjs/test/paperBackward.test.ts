@@ -1,7 +1,7 @@
 /**
  * The paper's backward (backward: 'paper'): the official switch between the alternating recursion
  * and its series, evaluated in float32 without their cancellations (see `paperGradient` in
- * src/topkLossTensors.ts). The conformance kit holds it to core on its whole input range, where
+ * src/ops/paperGradient.ts). The conformance kit holds it to core on its whole input range, where
  * random cases take the series rarely; this file searches the kit's cases for those that take it, and holds it there.
  */
 import { describe, expect, it } from 'vitest';

@@ -4,19 +4,11 @@
  * values carried as compensated hi + lo pairs. Layout: a level's coefficient r is a flat
  * `[nodes * batch]` tensor (node-major), node i paired with node i + nodes/2, so every split is
  * a contiguous slice and every operation element-wise on equal shapes.
- * (The linear-space tree of the loss is in linearTree.ts.)
+ * (The loss's own trees are in linear space: linearTree.ts and headTailTree.ts.)
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { FLOAT32_LOG_ZERO } from '@topk/core/rows';
 
-/** Stand-in for log(0) inside log-space trees (finite: WebGPU shaders may not honour infinities). */
-export const LOG_ZERO = -1e30;
-
-/** Smallest power of two >= n. */
-export function nextPowerOfTwo(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
-}
 
 /** The first and second halves of a flat `[nodes * batch]` tensor. */
 function halves(t: tf.Tensor1D): [tf.Tensor1D, tf.Tensor1D] {
@@ -68,7 +60,7 @@ function logAddExpPairs(u: LogPair, v: LogPair): LogPair {
 
 /**
  * Root of the product tree in log space: `logA`, `logB` hold the logs of each leaf factor's
- * coefficients (flat, node-major; LOG_ZERO for a zero); returns the logs of the product's
+ * coefficients (flat, node-major; FLOAT32_LOG_ZERO for a zero); returns the logs of the product's
  * coefficients 0..K (K >= 1), each a hi + lo pair of `[batch]` tensors.
  */
 export function logProductTree(logA: tf.Tensor1D, logB: tf.Tensor1D, nodes: number, K: number): LogPair[] {
@@ -89,10 +81,10 @@ export function logProductTree(logA: tf.Tensor1D, logB: tf.Tensor1D, nodes: numb
         const term = addPairs(parts[p][0], parts[r - p][1]);
         acc = acc === undefined ? term : logAddExpPairs(acc, term);
       }
-      // Clamp so that sums of LOG_ZERO stay finite and recognisable.
-      const clamped = tf.less(acc!.hi, LOG_ZERO);
+      // Clamp so that sums of FLOAT32_LOG_ZERO stay finite and recognisable.
+      const clamped = tf.less(acc!.hi, FLOAT32_LOG_ZERO);
       next.push({
-        hi: tf.where(clamped, tf.fill(acc!.hi.shape, LOG_ZERO), acc!.hi) as tf.Tensor1D,
+        hi: tf.where(clamped, tf.fill(acc!.hi.shape, FLOAT32_LOG_ZERO), acc!.hi) as tf.Tensor1D,
         lo: tf.where(clamped, tf.zerosLike(acc!.lo), acc!.lo) as tf.Tensor1D,
       });
     }

@@ -1,35 +1,36 @@
 /**
- * The truncated product of a row's tail factors `1 + b_i t` (many, b in [0, 1]) and its few head
- * factors `a_j + c t` (a in [0, 1], c one number per row), and the product's adjoint, as batched
- * TF.js operations: the loss's fast layout (see topkLossTensors.ts).
+ * The `headTail` regime's product: the truncated product of a row's tail factors `1 + b_i t`
+ * (many, b in [0, 1]) and its few head factors `a_j + c t` (a in [0, 1], c one number per row),
+ * and the product's adjoint, as batched TF.js operations (see ops/headTail.ts).
  *
- * The tail factors are monic, so every node of their tree is too: its coefficient 0 is 1 and is
- * never stored, and a product needs only `L_r + R_r + sum_{p,q>=1, p+q=r} L_p R_q` (one leaf
- * coefficient instead of two, about half the products of linearTree.ts at the wide levels). The
+ * Every tail factor has coefficient 0 equal to 1, so every node of the tail's tree has too: it
+ * is never stored, and a product needs only `L_r + R_r + sum_{p,q>=1, p+q=r} L_p R_q` (one leaf
+ * coefficient instead of two, about half the products of the linear tree's shallow levels). The
  * wide levels keep one `[batch, nodes]` tensor per coefficient, node i paired with node
  * i + ceil(nodes / 2) (an odd level gets a zero node, the factor 1); once few nodes are left, the
  * tail nodes and the head factors go into one `[batch * nodes, d + 1]` matrix and the deep levels
- * of linearTree.ts finish the product. Sums of products of non-negative numbers only: no
+ * (deepLevels.ts) finish the product. Sums of products of non-negative numbers only: no
  * cancellation in the product or its adjoint. Intermediates not needed later are disposed at
  * once: on wasm, writing a fresh output is several times slower than reusing memory just freed.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { deepProductLevels, deepProductLevelsAdjoint, sumOf, type DeepLevel } from './linearTree.js';
-import { concatColumns, halveColumns, joinHalves, sliceColumns } from './sliceColumns.js';
-import { nextPowerOfTwo } from './productTree.js';
+import { concatColumns, halveColumns, joinHalves, sliceColumns } from '../kernels/sliceColumns.js';
+import { deepProductLevels, deepProductLevelsAdjoint, type DeepLevel } from './deepLevels.js';
+import { nextPowerOfTwo } from './nextPowerOfTwo.js';
+import { sumOf } from './sums.js';
 
 /** Largest node count (tail nodes plus head factors, rounded up to a power of two) of the deep levels. */
-export const MONIC_DEEP_NODES = 16;
+export const HEAD_TAIL_DEEP_NODES = 16;
 
 /** A wide level: the halves of each coefficient 1..d of its nodes, `[batch, ceil(nodes / 2)]`. */
-interface MonicLevel {
+interface WideLevel {
   readonly nodes: number;
   readonly halves: [tf.Tensor2D, tf.Tensor2D][];
 }
 
-/** The forward pass of {@link monicProductTree}, kept for {@link monicProductTreeAdjoint}. */
-export interface MonicTree {
-  readonly wide: readonly MonicLevel[];
+/** The forward pass of {@link headTailProductTree}, kept for {@link headTailProductTreeAdjoint}. */
+export interface HeadTailTree {
+  readonly wide: readonly WideLevel[];
   readonly deep: readonly DeepLevel[];
   /** Tail nodes and degree entering the deep levels, head factors, and the deep node count. */
   readonly deepInput: { readonly tailNodes: number; readonly d: number; readonly head: number; readonly nodes: number };
@@ -43,12 +44,12 @@ export interface MonicTree {
  * truncated at degree K (1 <= K <= 12, the deep layout's limit). Call inside `tf.tidy`; `tail`,
  * `headLow` and `headHigh` stay the caller's.
  */
-export function monicProductTree(tail: tf.Tensor2D, headLow: tf.Tensor2D, headHigh: tf.Tensor2D, K: number, deepNodes = MONIC_DEEP_NODES): MonicTree {
+export function headTailProductTree(tail: tf.Tensor2D, headLow: tf.Tensor2D, headHigh: tf.Tensor2D, K: number, deepNodes = HEAD_TAIL_DEEP_NODES): HeadTailTree {
   const [batch] = tail.shape;
   const head = headLow.shape[1];
   let nodes = tail.shape[1];
   let coefficients = [tail]; // coefficient r + 1 of every node
-  const wide: MonicLevel[] = [];
+  const wide: WideLevel[] = [];
   while (nextPowerOfTwo(nodes + head) > deepNodes && nodes > 1) {
     const d = coefficients.length;
     const D = Math.min(2 * d, K);
@@ -84,11 +85,11 @@ export function monicProductTree(tail: tf.Tensor2D, headLow: tf.Tensor2D, headHi
 }
 
 /**
- * Reverse-mode derivative of {@link monicProductTree}: from `rootAdjoint` `[batch, K' + 1]` to the
+ * Reverse-mode derivative of {@link headTailProductTree}: from `rootAdjoint` `[batch, K' + 1]` to the
  * derivatives with respect to `tail` `[batch, n]` and `headLow` `[batch, h]` (the head's `h` may be 0).
  * Call inside `tf.tidy`.
  */
-export function monicProductTreeAdjoint(tree: MonicTree, rootAdjoint: tf.Tensor2D): { tail: tf.Tensor2D; headLow: tf.Tensor2D } {
+export function headTailProductTreeAdjoint(tree: HeadTailTree, rootAdjoint: tf.Tensor2D): { tail: tf.Tensor2D; headLow: tf.Tensor2D } {
   const g = deepProductLevelsAdjoint(tree.deep, rootAdjoint);
   const { tailNodes, d, head, nodes } = tree.deepInput;
   const batch = g.shape[0] / nodes;

@@ -1,6 +1,6 @@
 /**
  * The rows of a matrix, in reverse order or not, followed by rows of zeros, in one operation:
- * the filters of the product tree's convolution levels (`src/linearTree.ts`), whose taps are a
+ * the filters of the linear tree's convolution levels (`trees/convolutionLevels.ts`), whose taps are a
  * polynomial's coefficients reversed, padded on wasm to a tap count that XNNPACK runs fast.
  *
  * Why a kernel of its own: TF.js 4.22's wasm `Reverse` walks a general n-dimensional index per
@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-// The name carries a version, as in sliceColumns.ts: another copy of this package may register its own.
+// The name carries a version, as in kernels/sliceColumns.ts: another copy of this package may register its own.
 const FLIP = 'TopkFlipRows1';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
