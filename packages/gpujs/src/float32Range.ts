@@ -20,7 +20,7 @@
  *   row on the host in float64, and a factor beyond the float32 range is rejected when the
  *   gradient is asked for.
  */
-import { TopKArgumentError } from '@topk/core';
+import { TopKArgumentError, type BegunLossRequest } from '@topk/core';
 import { FLOAT32_MAX } from '@topk/core/rows';
 
 /** Above this, z's offset is capped (softplus(z) = z and sigmoid(z) = 1 there, in float64). */
@@ -80,41 +80,25 @@ export function scaledDifference(value: number, shift: number, lambda: number): 
 }
 
 /**
- * The gradient factor of every row: its weight (1 without weights), divided by the sum of the
- * weights for `mean` (0 when they sum to 0). The sum is formed relative to the largest weight,
- * so that it cannot overflow. With `grad`, a factor beyond the float32 range is rejected: the
- * row's gradient is the factor times entries up to 1 in magnitude.
+ * The gradient factor of every row: core's `gradScales` of the request (its weight, or its share
+ * of the weighted mean), 1 where there are none. With the gradient asked for and reduction `sum`
+ * or `none`, a factor beyond the float32 range is rejected: the row's gradient is the factor
+ * times entries up to 1 in magnitude.
  */
 export function gradientFactors(
-  weights: Float64Array | undefined,
-  batch: number,
-  reduction: string,
-  grad: boolean,
+  begun: BegunLossRequest,
   source: { sampleWeights?: ArrayLike<number>; classWeights?: ArrayLike<number> },
-  labels: ArrayLike<number>,
 ): Float64Array {
-  const factors = new Float64Array(batch);
-  if (weights === undefined) {
-    factors.fill(reduction === 'mean' ? 1 / batch : 1);
-    return factors;
-  }
-  if (reduction === 'mean') {
-    let largest = 0;
-    for (let i = 0; i < batch; i++) largest = Math.max(largest, weights[i]);
-    if (largest === 0) return factors;
-    let sum = 0;
-    for (let i = 0; i < batch; i++) sum += weights[i] / largest;
-    for (let i = 0; i < batch; i++) factors[i] = weights[i] / largest / sum;
-    return factors;
-  }
+  const { batch, reduction, grad, gradScales, labels } = begun;
+  const factors = gradScales === undefined ? new Float64Array(batch).fill(1) : Float64Array.from(gradScales);
+  if (!grad || reduction === 'mean') return factors;
   for (let i = 0; i < batch; i++) {
-    if (grad && weights[i] > FLOAT32_MAX) {
+    if (factors[i] > FLOAT32_MAX) {
       // Name what the user gave: the sample weight, or the class weight of the label.
       const [argument, value] =
         source.sampleWeights !== undefined ? [`sampleWeights[${i}]`, source.sampleWeights[i]] : [`classWeights[${labels[i]}]`, source.classWeights?.[labels[i]]];
-      throw new TopKArgumentError(argument, value, `with reduction '${reduction}' row ${i} of the gradient is its weight (${weights[i]}) times entries up to 1 in magnitude, and @topk/gpujs returns float32 gradients (magnitudes up to ${FLOAT32_MAX}); scale the weights down, use reduction 'mean', or use @topk/core`);
+      throw new TopKArgumentError(argument, value, `with reduction '${reduction}' row ${i} of the gradient is its weight (${factors[i]}) times entries up to 1 in magnitude, and @topk/gpujs returns float32 gradients (magnitudes up to ${FLOAT32_MAX}); scale the weights down, use reduction 'mean', or use @topk/core`);
     }
-    factors[i] = weights[i];
   }
   return factors;
 }

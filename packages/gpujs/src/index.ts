@@ -9,7 +9,6 @@ import { bestMode, GPUJS_MODES, probeMode, type GpujsMode } from './modes.js';
 
 export { GpujsBackend } from './backend.js';
 export { GPUJS_MODES, GL_MODES, bestMode, probeMode, type GpujsMode, type GpujsModeInfo } from './modes.js';
-export { treeShape, type TreeShape } from './tree.js';
 
 /**
  * Creates a gpu.js backend. `name` is a mode (`headlessgl`, `webgl2`, `webgl`, `webgpu`, `webasm`,

@@ -1,7 +1,7 @@
 /**
  * Batches past a GL texture side: a kernel output [w, h] is a w x h texture, and 16384 is a
  * common largest side. 3000 rows at k = 5 put 3000 * (k + 1) = 18000 texture rows in a level
- * of the linear-space chain, and 17000 rows of 4 entries pass the limit on the probability tree:
+ * of the headTail chain, and 17000 rows of 4 entries pass the limit on the tilted tree:
  * chunks of rows are cut to the context's limit, and the results agree with core.
  */
 import { afterAll, describe, expect, it } from 'vitest';

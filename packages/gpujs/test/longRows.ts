@@ -1,8 +1,8 @@
 /**
  * Rows far longer than gpu.js's default loop cap (1000 iterations): every mode must agree with
  * the float64 reference on float32 inputs, on the hard regime (large scores, small tau, ties).
- * The k = 40, 60 and 500 cases run the log-space kernels (their coefficients could overflow
- * float32 in linear space), the others the rescaled linear ones.
+ * The k = 40, 60 and 500 cases run in the tilted regime (headTail coefficients could overflow
+ * float32 there), the others in the headTail regime.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreBackend, type TopKBackend } from '@topk/core';

@@ -1,7 +1,7 @@
-/** The log-space leaves' tilt: the mean of S moved to k - 1/2, wherever the scores lie. */
+/** The tilted regime's leaves' tilt: the mean of S moved to k - 1/2, wherever the scores lie. */
 import { describe, expect, it } from 'vitest';
 import { kthLargest } from '@topk/core/rows';
-import { leafTilt } from '../src/tilt.js';
+import { leafTilt } from '../src/plans/tilt.js';
 
 /** Mean of S = sum_j sigmoid(x_j + theta) over j != exclude. */
 function meanOfS(scores: Float32Array, n: number, exclude: number, shift: number, scale: number, theta: number): number {
@@ -59,7 +59,7 @@ function rootProbabilities(scores: Float32Array, k: number, tau: number, y: numb
 }
 
 describe('the tilted root in linear space', () => {
-  // The log-space path's kernels run in linear space: coefficients below ~1e-38 flush to 0, which
+  // The tilted regime's kernels run in linear space: coefficients below ~1e-38 flush to 0, which
   // is harmless only if the two root coefficients every ratio divides by are far above that. With
   // the tilt they sit at the mode of S: about 1 / sqrt(2 pi var S), var S <= k.
   let seed = 2024;

@@ -1,4 +1,4 @@
-/** The log-space tree's level sizes and chunking. */
+/** The tree's level sizes, and the tilted regime's chunking. */
 import { describe, expect, it } from 'vitest';
 import { rowsPerChunk, treeShape } from '../src/tree.js';
 

@@ -1,11 +1,11 @@
 /**
  * The weighted mean: its gradient is divided by the sum of the weights (not by the batch size),
- * checked against core with weights far from uniform, on the linear-space and the log-space
- * kernels, with sample weights and with class weights.
+ * checked against core with weights far from uniform, in the headTail and the tilted regime, with sample weights and with class weights.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreBackend, type LossRequest } from '@topk/core';
 import { createGpujsBackend, type GpujsBackend, type GpujsMode } from '../src/index.js';
+import { regimeOf } from '../src/regime.js';
 
 const core = new CoreBackend();
 
@@ -15,8 +15,12 @@ export function describeWeightedMean(mode: GpujsMode): void {
     let backend: GpujsBackend;
     afterAll(() => backend?.dispose());
 
-    // n = 12 runs the linear-space chain, n = 4 the probability tree; weights sum to 6.25, not 4.
-    it.each([12, 4])('n = %i: non-uniform sample and class weights, reduction mean: value and gradient as core', async (n) => {
+    // Weights sum to 6.25, not 4.
+    it.each([
+      [12, 'headTail'],
+      [4, 'tilted'],
+    ])('n = %i (%s): non-uniform sample and class weights, reduction mean: value and gradient as core', async (n, regime) => {
+      expect(regimeOf(n, 2)).toBe(regime);
       backend ??= await createGpujsBackend(mode);
       const scores = new Float32Array(4 * n).map((_, i) => Math.fround(Math.cos(i * 0.9) * 2));
       const base = { scores, shape: [4, n] as const, labels: [0, 1, 2, 3], k: 2, tau: 0.5, reduction: 'mean' as const, grad: true };

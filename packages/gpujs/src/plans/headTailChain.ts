@@ -1,51 +1,26 @@
 /**
- * The smooth loss in rescaled linear space (kernels in `linearKernelSources.ts`): which shapes
- * may use it, how each tree level is laid out, and the chain of kernel calls for one chunk of
- * rows: leaves to root, the per-row terms, complements back down, gradient.
+ * The headTail chain of one shape: how each tree level is laid out, and the kernel calls for one
+ * chunk of rows, leaves to root, the per-row terms, complements back down, gradient
+ * (kernels/headTail.ts).
  *
- * The chain is recorded once per shape as a gpu.js pipeline (`gpu.createPipeline`): on webasm
- * every step then runs over one wasm memory with nothing copied in or out between levels (only
- * the scores and per-row values go in, only the per-row terms and the gradient come out). The
- * other modes run the same chain step by step with intermediates kept on the device (textures,
- * storage buffers), on kernels compiled once per role and level: a pipeline compiles its own
- * copy of every kernel, which costs a shader compilation per shape on GL and WebGPU.
+ * Where the mode's tuning says so (webasm) the chain is recorded once per shape as a gpu.js
+ * pipeline (`gpu.createPipeline`): every step then runs over one wasm memory with nothing copied
+ * in or out between levels (only the scores and per-row values go in, only the per-row terms and
+ * the gradient come out). The other modes run the same chain step by step with intermediates
+ * kept on the device (textures, storage buffers), on kernels compiled once per role and level.
  */
-import { logBinomial } from '@topk/core/rows';
 import type { GPU } from 'gpu.js';
-import type { KernelSet, KernelRole } from './kernels.js';
-import { treeShape, type TreeShape } from './tree.js';
-import type { GpujsMode } from './modes.js';
-import { gpuJs } from './gpuJsModule.js';
-
-/**
- * Largest coefficient the linear kernels may meet. Every node and complement coefficient of
- * degree m is at most C(leaves, m) (leaf coefficients lie in [0, 1]), float32 overflows at 3.4e38.
- */
-const LINEAR_BOUND_LOG = Math.log(1e30);
-
-/**
- * Whether the loss of rows of n entries at this k may run in linear space: every coefficient of
- * degree m <= k of the padded tree, node and complement alike, is at most C(leaves, m) <=
- * C(leaves, min(k, leaves / 2)), which must stay below 1e30. True for the common shapes
- * (n = 1000, k = 5: C(1024, 5) = 9e12); false for, e.g., n = 4097 with k = 40, which takes the
- * tilted probability tree of `kernelSources.ts`. Rows of up to 4 entries take it too: the linear
- * chain starts at level 3.
- */
-export function linearBoundOk(n: number, k: number): boolean {
-  const { depth } = treeShape(n, k);
-  if (depth < 3) return false;
-  const leaves = 2 ** depth;
-  return logBinomial(leaves, Math.min(k, leaves / 2)) <= LINEAR_BOUND_LOG;
-}
+import type { KernelSet, KernelRole } from '../kernels/kernelSet.js';
+import { flatten } from '../kernels/output.js';
+import { POW2 } from '../kernels/snippets.js';
+import type { TreeShape } from '../tree.js';
+import { gpuJs } from '../gpuJsModule.js';
 
 /**
  * Largest k for which the gradient kernel forms the level-3 complement itself from the level-4
  * one (its code holds degrees up to 4); larger k keep a complement pass down to level 3.
  */
 const GRADIENT_FROM_LEVEL_FOUR_MAX_K = 5;
-
-/** Table of 2^-i, i = 0..127, for the kernels' exp. */
-const POW2 = Float32Array.from({ length: 128 }, (_, i) => 2 ** -i);
 
 /** One argument of a recorded step: a chain input, an earlier step's output, or a fixed array. */
 type StepArgument = { input: 'values' | 'rows' | 'tops' | 'call' } | { step: number } | { literal: Float32Array };
@@ -58,6 +33,7 @@ interface Stored {
   perRow: number;
 }
 
+/** One kernel call of the chain: its role and level, its output size and its arguments. */
 interface Step {
   role: KernelRole;
   level: number;
@@ -69,7 +45,7 @@ interface Step {
  * What one chunk returns: per row `termsPerRow` terms (loss, g, g / F[k], g / F[k-1], then the
  * tree's root R[0..k-1]) and the gradient rows (0 at the entries above the shift).
  */
-export interface LinearChunkResult {
+export interface HeadTailChunkResult {
   terms: Float32Array;
   termsPerRow: number;
   /** rows * n entries, when the gradient was asked for. */
@@ -77,7 +53,7 @@ export interface LinearChunkResult {
 }
 
 /** The chain of one shape and how it runs. */
-class LinearChain {
+export class HeadTailChain {
   readonly steps: Step[] = [];
   readonly results: { terms: number; grad: number };
   /** Terms per row in the `terms` result: 4 + k rounded up to a multiple of 4. */
@@ -99,7 +75,7 @@ class LinearChain {
       return Object.assign([4, f.X, rows * f.P] as [number, number, number], { P: f.P, Y: f.X });
     };
     const fl = quads(leaves / 4);
-    const leafStep = this.add('leavesLinear', 0, fl, [
+    const leafStep = this.add('headTailLeaves', 0, fl, [
       { input: 'values' },
       { input: 'rows' },
       { input: 'call' },
@@ -110,7 +86,7 @@ class LinearChain {
     const levels: Stored[] = [];
     const f3 = fold(nodes[3]);
     levels[3] = {
-      arg: this.step('levelThreeLinear', 3, [f3.X, rows * strides[3] * f3.P], [
+      arg: this.step('headTailLevelThree', 3, [f3.X, rows * strides[3] * f3.P], [
         { step: leafStep },
         { literal: new Float32Array([strides[3], f3.X, f3.P, leaves]) },
       ]),
@@ -122,7 +98,7 @@ class LinearChain {
       const f = fold(nodes[l]);
       const below = levels[l - 1];
       levels[l] = {
-        arg: this.step('levelUpLinear', l, [f.X, rows * strides[l] * f.P], [
+        arg: this.step('headTailLevelUp', l, [f.X, rows * strides[l] * f.P], [
           below.arg,
           { literal: new Float32Array([strides[l - 1], strides[l], f.X, f.P, nodes[l], below.perNode, below.perDegree, below.perRow]) },
         ]),
@@ -136,7 +112,7 @@ class LinearChain {
     // group of 4).
     const S = 4 + 4 * Math.ceil(k / 4);
     this.termsPerRow = S;
-    const terms = this.add('rowTermsLinear', 0, [4, S / 4, rows], [
+    const terms = this.add('headTailRowTerms', 0, [4, S / 4, rows], [
       root.arg,
       { input: 'rows' },
       { input: 'tops' },
@@ -151,13 +127,13 @@ class LinearChain {
       const fromLevelFour = k <= GRADIENT_FROM_LEVEL_FOUR_MAX_K && depth >= 4;
       // The root's complement is T, the product of the entries above the shift (an input, as a
       // kernel output like every other complement).
-      const topsStep = this.step('topsLinear', 0, [k, rows], [{ input: 'tops' }, { literal: new Float32Array([k]) }]);
+      const topsStep = this.step('headProduct', 0, [k, rows], [{ input: 'tops' }, { literal: new Float32Array([k]) }]);
       let complement: Stored = { arg: topsStep, perNode: 0, perDegree: 1, perRow: k };
       for (let l = depth - 1; l >= (fromLevelFour ? 4 : 3); l--) {
         const f = fold(nodes[l]);
         const sib = levels[l];
         complement = {
-          arg: this.step('complementLinear', l, [f.X, rows * k * f.P], [
+          arg: this.step('headTailComplement', l, [f.X, rows * k * f.P], [
             complement.arg,
             sib.arg,
             {
@@ -174,7 +150,7 @@ class LinearChain {
       }
       const fg = quads(nodes[2]);
       const three = levels[3];
-      const padded = this.add('gradientLinear', 0, fg, [
+      const padded = this.add('headTailGradient', 0, fg, [
         { step: leafStep },
         { input: 'rows' },
         complement.arg,
@@ -182,7 +158,7 @@ class LinearChain {
         { step: terms },
         {
           literal: new Float32Array([
-            n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, S, 0,
+            n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, S,
             fromLevelFour ? 1 : 0, three.perNode, three.perDegree, three.perRow,
           ]),
         },
@@ -204,17 +180,17 @@ class LinearChain {
     return { step: this.add(role, level, output, args) };
   }
 
-  /** Runs the chain on one chunk: as a compiled pipeline, or step by step (`direct`). */
-  async run(gpu: GPU, kernels: KernelSet, direct: boolean, values: Float32Array, rows: Float32Array, tops: Float32Array, call: Float32Array): Promise<LinearChunkResult> {
+  /** Runs the chain on one chunk: as a compiled pipeline where the mode's tuning says so, else step by step. */
+  async run(gpu: GPU, kernels: KernelSet, values: Float32Array, rows: Float32Array, tops: Float32Array, call: Float32Array): Promise<HeadTailChunkResult> {
     const inputs = { values, rows, tops, call };
     let out: { terms: unknown; grad?: unknown };
-    if (direct) {
+    if (!kernels.tuning.fusedPipeline) {
       const outputs: unknown[] = [];
       for (const step of this.steps) {
         const args = step.args.map((a) => ('input' in a ? inputs[a.input] : 'step' in a ? outputs[a.step] : a.literal));
         const output = await kernels.run(step.role, step.level, this.loopBound, step.output, args);
         // gpu.js's cpu mode hands out nested arrays (rows of a 2D or 3D output); the kernels index flat.
-        outputs.push(kernels.mode === 'cpu' ? await flatten(output) : output);
+        outputs.push(kernels.tuning.nestedOutputs ? await flatten(output) : output);
       }
       out = { terms: outputs[this.results.terms], grad: this.results.grad >= 0 ? outputs[this.results.grad] : undefined };
     } else {
@@ -228,7 +204,7 @@ class LinearChain {
     };
   }
 
-  private compile(gpu: GPU, kernels: KernelSet): LinearChain['pipeline'] {
+  private compile(gpu: GPU, kernels: KernelSet): HeadTailChain['pipeline'] {
     const { steps, results, loopBound } = this;
     const shortcuts = steps.map((step) => kernels.get(step.role, step.level, loopBound));
     const orchestrate = function (values: unknown, rows: unknown, tops: unknown, call: unknown): unknown {
@@ -244,7 +220,7 @@ class LinearChain {
       return results.grad >= 0 ? { terms: handles[results.terms], grad: handles[results.grad] } : { terms: handles[results.terms] };
     };
     // One thread: the comparison with core (one thread) stays fair, and tests stay predictable.
-    return (gpu as unknown as { createPipeline(fn: unknown, settings: unknown): LinearChain['pipeline'] }).createPipeline(orchestrate, { threads: false });
+    return (gpu as unknown as { createPipeline(fn: unknown, settings: unknown): HeadTailChain['pipeline'] }).createPipeline(orchestrate, { threads: false });
   }
 
   dispose(): void {
@@ -268,111 +244,3 @@ function passThrough(values: Float32Array): unknown {
   return new Input(view, [view.length]);
 }
 
-/** A kernel result (flat array, array of rows, texture or buffer handle) as one Float32Array. */
-async function flatten(value: unknown): Promise<Float32Array> {
-  let v = value;
-  if (v !== null && typeof v === 'object' && typeof (v as { toArray?: unknown }).toArray === 'function') {
-    v = await (v as { toArray(): unknown }).toArray();
-  }
-  if (v instanceof Float32Array) return v;
-  // Nested rows (2D, 3D outputs): gpu.js's webasm mode erects them as views of one array; the
-  // cpu mode makes one array per row, copied here into one.
-  let first: unknown = v;
-  let count = 1;
-  while (Array.isArray(first)) {
-    count *= first.length;
-    first = first[0];
-  }
-  const width = (first as ArrayLike<number>).length;
-  if (first instanceof Float32Array && first.byteOffset === 0 && first.buffer.byteLength === count * width * 4) {
-    return new Float32Array(first.buffer);
-  }
-  const out = new Float32Array(count * width);
-  let at = 0;
-  const copy = (part: unknown): void => {
-    if (Array.isArray(part)) {
-      for (const inner of part) copy(inner);
-    } else {
-      out.set(part as ArrayLike<number>, at);
-      at += width;
-    }
-  };
-  copy(v);
-  return out;
-}
-
-/** Chains per shape, the most recent few kept (each holds compiled modules or buffers). */
-export class LinearPlans {
-  private readonly chains = new Map<string, LinearChain>();
-  /** Longest output side a mode takes (GL caps texture sides; webasm and cpu have no cap). */
-  readonly maxWidth: number;
-  /** Step by step on kernels shared by every shape (all modes but webasm). */
-  private readonly direct: boolean;
-  /** Texture rows per row of scores of each shape (GL), by `n:k:grad`. */
-  private readonly heights = new Map<string, number>();
-
-  /**
-   * `maxTextureSize` is the longest texture side of the mode's context (GL), or Infinity where
-   * outputs are not textures: a 2D output `[w, h]` is a `w x h` texture, so chunks of rows are cut
-   * to keep every height within it.
-   */
-  constructor(private readonly gpu: GPU, private readonly kernels: KernelSet, mode: GpujsMode, private readonly limit = 4, private readonly maxTextureSize = Infinity) {
-    this.maxWidth = mode === 'webasm' || mode === 'cpu' ? 2 ** 23 : Math.min(4096, maxTextureSize);
-    this.direct = mode !== 'webasm';
-  }
-
-  /** Number of chains held. */
-  get size(): number {
-    return this.chains.size;
-  }
-
-  /**
-   * Rows per chunk for rows of n at this k: cells per level and 2D heights bounded, and every 2D
-   * output's height (rows times its texture rows per row) within the texture size.
-   */
-  rowsPerChunk(shape: TreeShape, batch: number, grad: boolean, cellBudget = 1 << 22): number {
-    // The widest level holds about leaves * (K + 4) cells per row; flat indices stay below 2^23.
-    const perRow = 2 ** shape.depth * (shape.K + 4);
-    let rows = Math.max(1, Math.min(batch, Math.floor(cellBudget / perRow)));
-    if (Number.isFinite(this.maxTextureSize)) {
-      const key = `${shape.n}:${shape.K}:${grad ? 1 : 0}`;
-      let height = this.heights.get(key);
-      if (height === undefined) {
-        // The chain of one row: its 2D outputs' heights grow linearly with the rows.
-        height = 1;
-        for (const step of new LinearChain(shape, 1, shape.K, grad, this.maxWidth, shape.loopBound).steps) {
-          if (step.output.length === 2) height = Math.max(height, step.output[1]);
-        }
-        this.heights.set(key, height);
-      }
-      rows = Math.max(1, Math.min(rows, Math.floor(this.maxTextureSize / height)));
-    }
-    return rows;
-  }
-
-  /** Losses terms and gradient of one chunk of `rows` rows. */
-  async run(n: number, k: number, tau: number, grad: boolean, rows: number, values: Float32Array, rowValues: Float32Array, tops: Float32Array, scale: number): Promise<LinearChunkResult> {
-    const shape = treeShape(n, k);
-    const key = `${n}:${k}:${grad ? 1 : 0}:${rows}`;
-    let chain = this.chains.get(key);
-    if (chain === undefined) {
-      chain = new LinearChain(shape, rows, k, grad, this.maxWidth, shape.loopBound);
-      this.chains.set(key, chain);
-      while (this.chains.size > this.limit) {
-        const [oldKey, old] = this.chains.entries().next().value as [string, LinearChain];
-        this.chains.delete(oldKey);
-        old.dispose();
-      }
-    } else {
-      // Most recently used last.
-      this.chains.delete(key);
-      this.chains.set(key, chain);
-    }
-    return chain.run(this.gpu, this.kernels, this.direct, values, rowValues, tops, new Float32Array([scale, tau]));
-  }
-
-  dispose(): void {
-    for (const chain of this.chains.values()) chain.dispose();
-    this.chains.clear();
-  }
-}

@@ -1,7 +1,7 @@
 /**
- * The entries above the shift, on the host. The linear-space kernels shift each row by c, the
- * k-th largest score of s\y, and leave the at most k-1 entries above it (x = (s - c) / (k tau) > 0)
- * out of the tree: each would be the leaf 1 + e^x t, which divided by e^x reads e^{-x} + t. Their
+ * The head of the headTail regime, on the host: the at most k-1 entries above the shift. The
+ * headTail kernels shift each row by c, the k-th largest score of s\y, and leave the entries
+ * above it (x = (s - c) / (k tau) > 0) out of the tree: each would be the leaf 1 + e^x t, which divided by e^x reads e^{-x} + t. Their
  * product T(t) = prod (e^{-x} + t) (degree at most k-1, coefficients in [0, C(k-1, m)]) is formed
  * here in float64 and enters the device's chain as the complement of the tree's root; their
  * gradient entries are formed here from the tree's root R: for such an entry j the product of
@@ -19,7 +19,7 @@
 const MIN_NORMAL = 1.1754944e-38;
 
 /** Whether an entry of value v lies above the shift c, as the leaves kernel decides (see above). */
-export function isAboveShift(v: number, c: number, scale32: number): boolean {
+export function isInHead(v: number, c: number, scale32: number): boolean {
   const d = Math.fround(v - c);
   return d >= MIN_NORMAL && Math.fround(d * scale32) >= MIN_NORMAL;
 }
@@ -29,14 +29,14 @@ export function isAboveShift(v: number, c: number, scale32: number): boolean {
  * entries `value` (the shift `c` the smallest; `scale` = 1 / (k tau)) and returns how many lie
  * above c. `work` needs room for k numbers.
  */
-export function aboveShiftProduct(value: Float64Array, k: number, c: number, scale: number, out: Float32Array, at: number, work: Float64Array): number {
+export function headProduct(value: Float64Array, k: number, c: number, scale: number, out: Float32Array, at: number, work: Float64Array): number {
   const scale32 = Math.fround(scale);
   work.fill(0, 0, k);
   work[0] = 1;
   let count = 0;
   for (let i = 0; i < k; i++) {
     const v = value[i];
-    if (!isAboveShift(v, c, scale32)) continue;
+    if (!isInHead(v, c, scale32)) continue;
     // Times (a + t), a = e^{-x}: new T[m] = a T[m] + T[m - 1], from the top degree down.
     const a = Math.exp(-(v - c) * scale);
     count++;
@@ -48,12 +48,12 @@ export function aboveShiftProduct(value: Float64Array, k: number, c: number, sca
 }
 
 /**
- * Gradient entries of the entries above the shift `c` among the k largest of one row
+ * Gradient entries of the head (the entries above the shift `c`) among the k largest of one row
  * (`value[at ..]`, `position[at ..]`), written into `grad` at `gradOffset` plus the position, from
  * the tree's root `root[rootAt .. rootAt + k - 1]` (R[0..k-1]) and g / F[k], g / F[k-1]. `work`
  * needs room for 2 k numbers.
  */
-export function writeAboveShiftGradient(
+export function writeHeadGradient(
   value: Float64Array,
   position: Int32Array,
   at: number,
@@ -72,7 +72,7 @@ export function writeAboveShiftGradient(
   const scale32 = Math.fround(scale);
   for (let q = 0; q < k; q++) {
     const v = value[at + q];
-    work[q] = isAboveShift(v, c, scale32) ? Math.exp(-(v - c) * scale) : -1;
+    work[q] = isInHead(v, c, scale32) ? Math.exp(-(v - c) * scale) : -1;
   }
   for (let p = 0; p < k; p++) {
     if (work[p] < 0) continue;

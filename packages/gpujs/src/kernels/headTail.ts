@@ -1,26 +1,24 @@
 /**
- * The loss kernels in rescaled linear space: the same tree, complement sweep and gradient as the
- * large-k kernels of `kernelSources.ts` (whose leaves are tilted probabilities), with leaves
- * rescaled by e^x only, the entries above the shift kept apart, and layouts and fused pipelines
- * for small k. The plan uses them when no coefficient can overflow (see `linearBoundOk` in
- * `linearPlan.ts`).
+ * The `headTail` regime's loss kernels (see regime.ts): the tree over the tail's leaves
+ * `1 + w t`, w = e^x in [0, 1] (the head, the at most k-1 entries above the shift, is multiplied
+ * on the host: plans/head.ts, and enters as the complement of the tree's root), its complements
+ * back down, the per-row terms and the gradient; layouts and fused code for small k.
  *
  * Why this is as accurate as log space here: each row is shifted by c, the k-th largest score
- * of s\y, and the at most k-1 entries above it (x > 0) stay out of the tree: their product
- * T(t) = prod (e^{-x} + t), each factor divided by e^x, is formed on the host in float64 (a
- * polynomial of degree at most k-1 with coefficients in [0, C(k-1, m)]) and enters as the
- * complement of the tree's root. Every leaf in the tree is `1 + w t` with w = e^x in [0, 1],
- * every node and complement coefficient of degree m is a sum of positive terms at most
- * C(leaves, m), and the two root coefficients the loss divides by, F[k] and F[k-1] of F = R T
- * (R the tree's root), are at least 1 (the entries at the shift contribute 1). Sums of positive
- * float32 terms lose about one rounding per level, against log space's rounding of log values
- * up to log C(n, m). What underflows (terms below 1e-38) is negligible next to quantities of at
- * least 1. (This is core's split: the entries above the shift apart, the rest rescaled.)
+ * of s\y, and the head stays out of the tree: its product T(t) = prod (e^{-x} + t), each factor
+ * divided by e^x, is formed on the host in float64 (a polynomial of degree at most k-1 with
+ * coefficients in [0, C(k-1, m)]). Every node and complement coefficient of degree m is a sum of
+ * positive terms at most C(leaves, m) (the regime's bound keeps it below 1e30), and the two root
+ * coefficients the loss divides by, F[k] and F[k-1] of F = R T (R the tree's root), are at least
+ * 1 (the entries at the shift contribute 1). Sums of positive float32 terms lose about one
+ * rounding per level, against log space's rounding of log values up to log C(n, m). What
+ * underflows (terms below 1e-38) is negligible next to quantities of at least 1. (This is core's
+ * split: the head apart, the tail rescaled.)
  *
- * Leaves are stored as w: e^{-|x|} (e^x for x <= 0), and 0 (the identity) for the entries above
- * the shift (s - c and x at least the smallest normal float, as the host decides),
- * the label, the padding and x < -87 (where e^x would underflow). Without a sign to carry, the
- * tree's kernels need no branch per leaf.
+ * Leaves are stored as w: e^{-|x|} (e^x for x <= 0), and 0 (the identity) for the head (s - c and
+ * x at least the smallest normal float, as the host decides), the label, the padding and
+ * x < -87 (where e^x would underflow). Without a sign to carry, the tree's kernels need no branch
+ * per leaf.
  *
  * Layouts. gpu.js's webasm mode computes the 4 cells of an x-row quad as one f32x4 vector in
  * which `thread.y` and `thread.z` are the same in every lane; a read whose index does not depend
@@ -29,25 +27,27 @@
  * level-2 node) use 3D outputs [4, Y, rows * P]: lane = position in the group, (y, z) = the
  * group, so their reads are scalar loads. The tree levels and complements use 2D outputs
  * [X, rows * s * P] with the node along x: one degree per quad, so loop bounds and branches are
- * real, and the arithmetic of four nodes runs as one vector (each read a gather). P > 1 folds long levels
- * for modes that cap texture sides. Every kernel reads its inputs through strides (per node,
- * per degree, per row), so each producer picks its own layout. Flat indices stay below 2^23.
- *
- * `exp` is written out (range reduction by ln 2, a degree-7 polynomial, 2^-i from a table):
- * gpu.js's webasm mode calls JavaScript's Math.exp through an import, which costs more than the
- * polynomial.
+ * real, and the arithmetic of four nodes runs as one vector (each read a gather). P > 1 folds
+ * long levels for modes that cap texture sides. Every kernel reads its inputs through strides
+ * (per node, per degree, per row), so each producer picks its own layout. Flat indices stay
+ * below 2^23.
  *
  * Per-row values (`rows`, 4 per row): shift c, z offset, label, gradient multiplier; `tops`, k
  * per row: T[0..k-1]. Per-call values (`call`): [1 / (k tau), tau].
  */
-import type { KernelThis } from './kernelSources.js';
+import type { KernelThis } from './kernelSource.js';
+import type * as Snippets from './snippets.js';
+
+// Snippets, pasted in by kernelSource() (see snippets.ts).
+declare const expOfMinusAbs: typeof Snippets.expOfMinusAbs;
+declare const log1pOfFraction: typeof Snippets.log1pOfFraction;
 
 /**
  * Leaves, 4 per group: w_j = e^{x_j} for x_j = (s_j - c) / (k tau) <= 0, else 0 (see above).
- * pow2[i] = 2^-i (i = 0..127).
+ * pow2: the table of expOfMinusAbs (snippets.ts).
  * params: [n, Y, P]: output [4, Y, rows * P] over the padded row.
  */
-export function leavesLinear(this: KernelThis, values: number[], rows: number[], call: number[], pow2: number[], params: number[]): number {
+export function headTailLeaves(this: KernelThis, values: number[], rows: number[], call: number[], pow2: number[], params: number[]): number {
   const P = params[2];
   const z = this.thread.z;
   let row = Math.floor((z + 0.5) / P);
@@ -58,14 +58,11 @@ export function leavesLinear(this: KernelThis, values: number[], rows: number[],
   // Lanes past n read a clamped index and are zeroed at the end: no early return per lane.
   const d = values[row * n + j] - rows[row * 4];
   const x = d * call[0];
-  // e = e^{-|x|}: -|x| = i ln2 + r with |r| <= ln2 / 2, 2^i from the table; 0 below e^-87.
-  const u = Math.max(-Math.abs(x), -87);
-  const i = Math.floor(u * 1.4426950408889634 + 0.5);
-  const r = u - i * 0.693145751953125 - i * 1.4286068203094172e-6;
-  let w = (1 + r * (1 + r * (0.5 + r * (0.16666667 + r * (0.041666668 + r * (0.008333334 + r * (0.0013888889 + r * 0.0001984127))))))) * pow2[-i];
+  // w = e^{-|x|} (= e^x where it is kept); 0 below e^-87.
+  let w = expOfMinusAbs(x, pow2);
   // The identity for the entries above the shift (their factor is in T), the label, the padding
   // and underflow: rare, so one test for the quad first. Above the shift means s - c and x both
-  // at least the smallest normal float, the host's test too (aboveShift.ts): hardware that
+  // at least the smallest normal float, the host's test too (plans/head.ts): hardware that
   // flushes subnormals to 0 and hardware that keeps them then agree with the host; an entry
   // just above c (x below 1e-38) stays in the tree as e^{-x} = 1 for e^x = 1.
   const label = rows[row * 4 + 2];
@@ -84,17 +81,17 @@ export function leavesLinear(this: KernelThis, values: number[], rows: number[],
  * by every shape, and an argument that is an array in one shape and a texture in another breaks
  * them). params: [k].
  */
-export function topsLinear(this: KernelThis, tops: number[], params: number[]): number {
+export function headProduct(this: KernelThis, tops: number[], params: number[]): number {
   return tops[this.thread.y * params[0] + this.thread.x];
 }
 
 /**
  * Tree level 3 straight from the leaves: node q is the product of leaves 8q..8q+7 (two products
- * of two pairs), truncated to degrees < s. Output [X, rows * s * P] like levelUpLinear (one degree
+ * of two pairs), truncated to degrees < s. Output [X, rows * s * P] like headTailLevelUp (one degree
  * per quad, the node along x): the four lanes read four nodes' leaves, and the degree picks the
  * coefficient by a real branch. params: [s, X, P, leaves per row (padded)].
  */
-export function levelThreeLinear(this: KernelThis, leaves: number[], params: number[]): number {
+export function headTailLevelThree(this: KernelThis, leaves: number[], params: number[]): number {
   const s = params[0];
   const P = params[2];
   const y = this.thread.y;
@@ -152,7 +149,7 @@ export function levelThreeLinear(this: KernelThis, leaves: number[], params: num
  * its strides (per node, per degree, per row), whichever layout wrote it.
  * params: [sIn, sOut, X, P, nodes, below per node, below per degree, below per row].
  */
-export function levelUpLinear(this: KernelThis, below: number[], params: number[]): number {
+export function headTailLevelUp(this: KernelThis, below: number[], params: number[]): number {
   const sIn = params[0];
   const sOut = params[1];
   const P = params[3];
@@ -193,11 +190,11 @@ export function levelUpLinear(this: KernelThis, below: number[], params: number[
  * One level down (levels depth-1..3): the complement of node c (the product of every leaf
  * outside it, T included), degrees 0..k-1, is its parent's complement times its sibling; the
  * root's children read T (per node 0, per degree 1, per row k) as their parent's complement.
- * Output [X, rows * k * P] as in levelUpLinear.
+ * Output [X, rows * k * P] as in headTailLevelUp.
  * params: [k, sU (sibling coefficients), X, P, nodes, sibling level per node, per degree, per row,
  * parent complement per node, per degree, per row].
  */
-export function complementLinear(this: KernelThis, parent: number[], level: number[], params: number[]): number {
+export function headTailComplement(this: KernelThis, parent: number[], level: number[], params: number[]): number {
   const k = params[0];
   const sU = params[1];
   const P = params[3];
@@ -234,7 +231,7 @@ export function complementLinear(this: KernelThis, parent: number[], level: numb
  * group only (in webasm a transcendental is a JavaScript call, per lane where it varies).
  * params: [k, S, root per degree, root per row].
  */
-export function rowTermsLinear(this: KernelThis, root: number[], rows: number[], tops: number[], call: number[], params: number[]): number {
+export function headTailRowTerms(this: KernelThis, root: number[], rows: number[], tops: number[], call: number[], params: number[]): number {
   const k = params[0];
   const row = this.thread.z;
   const group = this.thread.y;
@@ -256,9 +253,8 @@ export function rowTermsLinear(this: KernelThis, root: number[], rows: number[],
   }
   const zr = rows[row * 4 + 1] + Math.log(fk) - Math.log(fk1);
   const e = Math.exp(-Math.abs(zr));
-  // softplus(z) = max(z, 0) + log1p(e), e = exp(-|z|); a series where log(1 + e) would round e away.
-  let sp = Math.log(1 + e);
-  if (e < 0.05) sp = e * (1 - e * (0.5 - e * (0.3333333333 - e * (0.25 - e * (0.2 - e * 0.1666666667)))));
+  // softplus(z) = max(z, 0) + log(1 + e), e = exp(-|z|).
+  const sp = log1pOfFraction(e);
   let rho = 1 / (1 + e);
   if (zr < 0) rho = e / (1 + e);
   const g = rows[row * 4 + 3] * rho / k;
@@ -282,20 +278,22 @@ export function rowTermsLinear(this: KernelThis, root: number[], rows: number[],
  * complement (`complement`: T where level 4 is the root) and level 3 (`level3`). Where level 3
  * is the root, `complement` is T as the level-3 complement.
  * params: [n, k, Y, P, padded leaves per row, complement per node, per degree, per row,
- * terms per row (S), unused, fromLevelFour, level 3 per node, per degree, per row].
+ * terms per row (S), fromLevelFour, level 3 per node, per degree, per row].
  */
-export function gradientLinear(this: KernelThis, leaves: number[], rows: number[], complement: number[], level3: number[], terms: number[], params: number[]): number {
+export function headTailGradient(this: KernelThis, leaves: number[], rows: number[], complement: number[], level3: number[], terms: number[], params: number[]): number {
+  const n = params[0];
+  const k = params[1];
+  const Y = params[2];
   const P = params[3];
+  const leavesPerRow = params[4];
   const z = this.thread.z;
   let row = Math.floor((z + 0.5) / P);
   if (row * P > z) row = row - 1;
   if ((row + 1) * P <= z) row = row + 1;
-  const node = (z - row * P) * params[2] + this.thread.y;
+  const node = (z - row * P) * Y + this.thread.y;
   const lane = this.thread.x;
   const j = node * 4 + lane;
-  const n = params[0];
-  const k = params[1];
-  const base = row * params[4] + node * 4;
+  const base = row * leavesPerRow + node * 4;
   const w0 = leaves[base];
   const w1 = leaves[base + 1];
   const w2 = leaves[base + 2];
@@ -317,7 +315,7 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
     const half = Math.floor((node + 0.5) / 2);
     const sibNode = node - half * 2 < 0.5 ? node + 1 : node - 1;
     // The sibling level-2 node from its four leaves (degrees 1..4; degree 0 is 1).
-    const sb = row * params[4] + sibNode * 4;
+    const sb = row * leavesPerRow + sibNode * 4;
     const x0 = leaves[sb];
     const x1 = leaves[sb + 1];
     const x2 = leaves[sb + 2];
@@ -340,10 +338,12 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
     let c7 = 0;
     let c8 = 0;
     let c9 = 0;
-    if (params[10] > 0.5) {
+    const fromLevelFour = params[9];
+    if (fromLevelFour > 0.5) {
       // C4 at degrees 0..k-1 and S3 at 0..k-1, then C3 = C4 S3.
       const quarter = Math.floor((half + 0.5) / 2);
       const sib3 = half - quarter * 2 < 0.5 ? half + 1 : half - 1;
+      // C4 (complement) and S3 (level3) through their strides per node, degree and row.
       const ud = params[6];
       const ub = row * params[7] + quarter * params[5];
       const u0 = complement[ub];
@@ -355,8 +355,8 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
       if (k > 2.5) u2 = complement[ub + 2 * ud];
       if (k > 3.5) u3 = complement[ub + 3 * ud];
       if (k > 4.5) u4 = complement[ub + 4 * ud];
-      const vd = params[12];
-      const vb = row * params[13] + sib3 * params[11];
+      const vd = params[11];
+      const vb = row * params[12] + sib3 * params[10];
       const v0 = level3[vb];
       let v1 = 0;
       let v2 = 0;
@@ -405,7 +405,7 @@ export function gradientLinear(this: KernelThis, leaves: number[], rows: number[
       if (k > 7.5) c8 = complement[par - 8 * pd];
       if (k > 8.5) c9 = complement[par - 9 * pd];
     }
-    if (params[10] > 0.5) {
+    if (fromLevelFour > 0.5) {
       // k <= 5: c6..c9 are 0, so their terms are left out (the same sums, exactly).
       p1 = c1 + c2 * d1 + c3 * d2 + c4 * d3 + c5 * d4;
       p2 = c2 + c3 * d1 + c4 * d2 + c5 * d3;
