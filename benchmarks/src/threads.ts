@@ -46,6 +46,7 @@ export interface ThreadsRow {
   readonly k: number;
   readonly oneThreadMs: number;
   readonly threaded: { readonly threads: number; readonly medianMs: number; readonly speedUp: number }[];
+  /** Calls of each backend in the pair that made the fewest. */
   readonly callsEach: number;
   readonly loadAverage: { readonly before: number; readonly after: number };
   /** Cores' worth of CPU other processes used during the timed calls. */
@@ -79,14 +80,14 @@ async function compare(rows: number, n: number, k: number, threadCounts: number[
   const block = startBlock(`batch ${rows}, n = ${n}, k = ${k}`);
   const threaded: ThreadsRow['threaded'][number][] = [];
   const singles: number[] = [];
-  let calls = 0;
+  let calls = Infinity;
   for (const threads of threadCounts) {
     const many = createCoreBackend({ threads, parallelThreshold: 0, callingThreadComputes });
     const { medians: [single, medianMs], calls: pairCalls } = await alternate([one, many], request, budgetMs);
     await many.dispose();
     threaded.push({ threads, medianMs, speedUp: single / medianMs });
     singles.push(single);
-    calls = pairCalls;
+    calls = Math.min(calls, pairCalls);
   }
   const { loadAverage, otherCores } = block();
   await one.dispose();
@@ -100,7 +101,7 @@ async function compare(rows: number, n: number, k: number, threadCounts: number[
 /** The markdown table of the rows. */
 function threadsTable(rows: readonly ThreadsRow[], threadCounts: readonly number[]): string[] {
   return [
-    `| batch | n | k | 1 thread | ${threadCounts.map((t) => `${t} threads`).join(' | ')} | calls each | load average before / after | other processes (cores) |`,
+    `| batch | n | k | 1 thread | ${threadCounts.map((t) => `${t} threads`).join(' | ')} | calls each (fewest) | load average before / after | other processes (cores) |`,
     `|---|---|---|---|${threadCounts.map(() => '---').join('|')}|---|---|---|`,
     ...rows.map((r) => `| ${r.batch} | ${r.n} | ${r.k} | ${r.oneThreadMs.toFixed(2)} ms | ${r.threaded.map((t) => `${t.medianMs.toFixed(2)} ms (${t.speedUp.toFixed(2)}x)`).join(' | ')} | ${r.callsEach} | ${r.loadAverage.before} / ${r.loadAverage.after} | ${r.otherCores.toFixed(2)} |`),
   ];
