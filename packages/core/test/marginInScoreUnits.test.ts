@@ -75,6 +75,13 @@ describe('the margin k alpha + c - s_y as an exact pair hi + lo', () => {
     }
   });
 
+  it('alpha down to the subnormals, where alpha / 2^64 would lose digits', () => {
+    for (const alpha of [1e-300 / 3, Math.PI * 1e-305, 5e-324 * 12345]) {
+      expectExactPair(3, alpha, 0, 3 * alpha);
+      expectExactPair(7, alpha, 1e-300, 1e-300 + 7 * alpha);
+    }
+  });
+
   it('alpha from 1e290 to the largest double, where alpha itself cannot be split', () => {
     for (const alpha of [1e290, Math.PI * 1e300, 1.7e308 / 3, Number.MAX_VALUE / 7]) {
       for (const k of [3, 7]) {

@@ -25,6 +25,7 @@ export function marginInScoreUnits(k: number, alpha: number, c: number, sy: numb
   // product of k and alpha / 2^64 has the same rounding, scaled by 2^-64, and its error term
   // times 2^64 is that of k alpha.
   const p = k * alpha;
+  // Stryker disable next-line EqualityOperator: alpha = 1e290 itself splits without overflow either way
   const scale = alpha < SPLIT_LIMIT ? 1 : LARGE_ALPHA_SCALE;
   const alphaScaled = alpha / scale;
   const a = SPLITTER * alphaScaled;
