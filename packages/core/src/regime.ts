@@ -6,7 +6,7 @@
  *
  * - `headTail`: the entries above the shift (the head: at most `k - 1`; a backend may add
  *   entries equal to the shift to make up `k - 1`) enter as the inverted factors
- *   `exp(-x_j) + t`, all others (the tail) as the monic factors `1 + exp(x_j) t`, with
+ *   `exp(-x_j) + t`, all others (the tail) as the factors `1 + exp(x_j) t`, with
  *   `exp(x_j)` in (0, 1]. Core computes every row so in float64 (the head in log space, the
  *   tail in rescaled linear space). A float32 backend may do so only where no coefficient it
  *   forms can leave the float32 range: while its bound stays within {@link FLOAT32_HEAD_TAIL_BOUND}.

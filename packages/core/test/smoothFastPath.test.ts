@@ -125,16 +125,34 @@ describe('long rows whose tail polynomial would overflow unscaled: rescaled, sti
 });
 
 describe('the fallback: a row the fast path cannot hold in float64 is redone in log space', () => {
-  it('n = 901, k = 900, all scores tied: the tail adjoint leaves the doubles; loss and gradient still exact', () => {
-    const row: TwoLevelRow = { sy: 0, sa: 0, a: 900, sb: 0, b: 0, k: 900, tau: 1, alpha: 1 };
+  /** Runs the row through smoothTopkRow, requiring the all-log path, against the closed form. */
+  function expectExactThroughFallback(row: TwoLevelRow, withGradient: boolean): void {
     const scores = twoLevelScores(row);
     const allLog = vi.spyOn(SmoothTopkWorkspace.prototype, 'allLog', 'get');
-    const grad = new Float64Array(scores.length);
+    const grad = withGradient ? new Float64Array(scores.length) : null;
     const loss = smoothTopkRow(scores, 0, 0, row.tau, row.alpha, new SmoothTopkWorkspace(scores.length, row.k), grad, 0);
-    expect(allLog).toHaveBeenCalled();
+    expect(allLog, 'the row stayed on the fast path').toHaveBeenCalled();
     const exact = twoLevelRowOracle(row);
     expectLoss(loss, exact.loss);
+    if (!grad) return;
     expect(Math.abs(grad[0] - exact.gradY)).toBeLessThan(GRAD_TOLERANCE);
     for (let j = 1; j < scores.length; j++) expect(Math.abs(grad[j] - exact.gradA), `entry ${j}`).toBeLessThan(GRAD_TOLERANCE);
+  }
+
+  it('one row of n = 901, k = 900, all scores tied: the tail adjoint leaves the doubles; loss and gradient still exact', () => {
+    expectExactThroughFallback({ sy: 0, sa: 0, a: 900, sb: 0, b: 0, k: 900, tau: 1, alpha: 1 }, true);
+  });
+
+  // With the tail rescaled to a sum of 600, a tied row of n - 1 = k entries has sigma_k = (600 / k)^k.
+  it('one row of n = 1141, k = 1140, all scores tied, the loss alone: sigma_k ~ 1e-318 is subnormal, with too few bits', () => {
+    expectExactThroughFallback({ sy: 0, sa: 0, a: 1140, sb: 0, b: 0, k: 1140, tau: 1, alpha: 10 }, false);
+  });
+
+  it('one row of n = 2001, k = 1521, all scores tied, the loss alone: sigma_k ~ 1e-319, the tail rescaled by beta = 0.3', () => {
+    expectExactThroughFallback({ sy: 0, sa: 0, a: 2000, sb: 0, b: 0, k: 1521, tau: 1, alpha: 10 }, false);
+  });
+
+  it('one row of n = 1166, k = 1165, all scores tied, the loss alone: sigma_k ~ 1e-336 underflows to 0', () => {
+    expectExactThroughFallback({ sy: 0, sa: 0, a: 1165, sb: 0, b: 0, k: 1165, tau: 1, alpha: 10 }, false);
   });
 });

@@ -247,10 +247,17 @@ function tailUnderflowMatters(
   tailLength: number,
 ): boolean {
   const logTiny = Math.log(TINY);
+  // Each check below may fire more often than needed: that only sends more rows to the all-log
+  // path, which computes the same numbers; firing less is what the tests in
+  // test/smoothFastPath.test.ts ("the fallback") catch.
+  // Stryker disable next-line MethodExpression: checking every degree from 1 fires more often
   for (let m = Math.max(1, k - 1); m <= k; m++) {
+    // Stryker disable next-line MethodExpression: for r > m, headOnly[m - r] is undefined and the comparison below false
     for (let r = 0; r <= Math.min(m, tailLength); r++) {
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: checking coefficients >= 1e-280 too fires more often (or at exactly 1e-280); `true` and `<` are killed by the tests named above
       if (S[r] >= TINY) continue;
       // A coefficient this small contributes at most exp(headOnly[m - r] + logTiny - r log beta).
+      // Stryker disable next-line EqualityOperator,ArithmeticOperator: `>=` differs on a tie, `full[m] + 40` fires more often; the other arithmetic mutants are killed by the tests named above
       if (headOnly[m - r] + logTiny - r * logBeta > full[m] - 40) return true;
     }
   }

@@ -100,14 +100,17 @@ function forwardSource(k: number, withPrefix: boolean): string {
   const vars = range(1, k + 1).map((m) => `s${m}`);
   // Stryker disable next-line StringLiteral: every generated statement ends in ';', so any separator gives the same code
   const update = [...range(2, k + 1).reverse().map((m) => `s${m} += v * s${m - 1};`), 's1 += v;'].join(' ');
+  // Stryker disable next-line StringLiteral: every generated statement ends in ';', so any separator gives the same code
+  const savePrefix = range(1, k).map((m) => `prefix[p + ${m - 1}] = s${m};`).join(' ');
   const loop = withPrefix
-    // Stryker disable next-line StringLiteral: every generated statement ends in ';', so any separator gives the same code
-    ? `for (let t = 0, p = 0; t < count; t++, p += ${k - 1}) { const v = e[t]; ${range(1, k).map((m) => `prefix[p + ${m - 1}] = s${m};`).join(' ')} ${update} }`
+    ? `for (let t = 0, p = 0; t < count; t++, p += ${k - 1}) { const v = e[t]; ${savePrefix} ${update} }`
     : `for (let t = 0; t < count; t++) { const v = e[t]; ${update} }`;
+  // Stryker disable next-line StringLiteral: every generated statement ends in ';', so any separator gives the same code
+  const store = vars.map((v, i) => `S[${i + 1}] = ${v};`).join(' ');
   return `"use strict";
 let ${vars.map((v) => `${v} = 0`).join(', ')};
 ${loop}
-S[0] = 1; ${vars.map((v, i) => `S[${i + 1}] = ${v};`).join(' ')}`;
+S[0] = 1; ${store}`;
 }
 
 /** Source of the unrolled backward for one k (variables d0..d{k-1}). */
