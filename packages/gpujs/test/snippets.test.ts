@@ -24,6 +24,29 @@ describe('log1pOfFraction', () => {
   });
 });
 
+describe('quotient', () => {
+  it('is floor(a / b) for whole numbers, also where the division rounds up to the next whole number', () => {
+    // With a float32 division, (a + 0.5) / b can round across a whole number: emulated by a copy
+    // of the snippet whose Math.floor rounds its argument to float32 first.
+    const float32Math = { floor: (x: number) => Math.floor(Math.fround(x)) };
+    const rounded = new Function('Math', `return ${snippets.quotient.toString()}`)(float32Math) as typeof snippets.quotient;
+    const cases: Array<[number, number]> = [];
+    for (const b of [1, 2, 3, 7, 4097, 8191, 65535, 1048573]) {
+      for (const a of [0, 1, b - 1, b, b + 1, 2 ** 24 - 1, 2 ** 24 - b, (2 ** 24 - 1) - ((2 ** 24 - 1) % b) - 1, (2 ** 24 - 1) - ((2 ** 24 - 1) % b)]) {
+        if (a >= 0 && a < 2 ** 24) cases.push([a, b]);
+      }
+    }
+    let roundedAcross = 0;
+    for (const [a, b] of cases) {
+      const want = Math.floor(a / b);
+      expect(snippets.quotient(a, b), `${a} / ${b}`).toBe(want);
+      expect(rounded(a, b), `${a} / ${b}, float32`).toBe(want);
+      if (Math.floor(Math.fround((a + 0.5) / b)) !== want) roundedAcross++;
+    }
+    expect(roundedAcross, 'cases where the uncorrected float32 floor is off').toBeGreaterThan(0);
+  });
+});
+
 // A kernel written as the kernel files write theirs: the snippets it calls declared, not imported.
 declare const expOfMinusAbs: typeof snippets.expOfMinusAbs;
 declare const log1pOfFraction: typeof snippets.log1pOfFraction;

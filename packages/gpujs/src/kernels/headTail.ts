@@ -41,6 +41,7 @@ import type * as Snippets from './snippets.js';
 // Snippets, pasted in by kernelSource() (see snippets.ts).
 declare const expOfMinusAbs: typeof Snippets.expOfMinusAbs;
 declare const log1pOfFraction: typeof Snippets.log1pOfFraction;
+declare const quotient: typeof Snippets.quotient;
 
 /**
  * Leaves, 4 per group: w_j = e^{x_j} for x_j = (s_j - c) / (k tau) <= 0, else 0 (see above).
@@ -50,9 +51,7 @@ declare const log1pOfFraction: typeof Snippets.log1pOfFraction;
 export function headTailLeaves(this: KernelThis, values: number[], rows: number[], call: number[], pow2: number[], params: number[]): number {
   const P = params[2];
   const z = this.thread.z;
-  let row = Math.floor((z + 0.5) / P);
-  if (row * P > z) row = row - 1;
-  if ((row + 1) * P <= z) row = row + 1;
+  const row = quotient(z, P);
   const j = ((z - row * P) * params[1] + this.thread.y) * 4 + this.thread.x;
   const n = params[0];
   // Lanes past n read a clamped index and are zeroed at the end: no early return per lane.
@@ -95,12 +94,8 @@ export function headTailLevelThree(this: KernelThis, leaves: number[], params: n
   const s = params[0];
   const P = params[2];
   const y = this.thread.y;
-  let q = Math.floor((y + 0.5) / P);
-  if (q * P > y) q = q - 1;
-  if ((q + 1) * P <= y) q = q + 1;
-  let row = Math.floor((q + 0.5) / s);
-  if (row * s > q) row = row - 1;
-  if ((row + 1) * s <= q) row = row + 1;
+  const q = quotient(y, P);
+  const row = quotient(q, s);
   const m = q - row * s;
   const node = (y - q * P) * params[1] + this.thread.x;
   const base = row * params[3] + node * 8;
@@ -154,12 +149,8 @@ export function headTailLevelUp(this: KernelThis, below: number[], params: numbe
   const sOut = params[1];
   const P = params[3];
   const y = this.thread.y;
-  let q = Math.floor((y + 0.5) / P);
-  if (q * P > y) q = q - 1;
-  if ((q + 1) * P <= y) q = q + 1;
-  let row = Math.floor((q + 0.5) / sOut);
-  if (row * sOut > q) row = row - 1;
-  if ((row + 1) * sOut <= q) row = row + 1;
+  const q = quotient(y, P);
+  const row = quotient(q, sOut);
   const m = q - row * sOut;
   const node = (y - q * P) * params[2] + this.thread.x;
   const perNode = params[5];
@@ -199,12 +190,8 @@ export function headTailComplement(this: KernelThis, parent: number[], level: nu
   const sU = params[1];
   const P = params[3];
   const y = this.thread.y;
-  let q = Math.floor((y + 0.5) / P);
-  if (q * P > y) q = q - 1;
-  if ((q + 1) * P <= y) q = q + 1;
-  let row = Math.floor((q + 0.5) / k);
-  if (row * k > q) row = row - 1;
-  if ((row + 1) * k <= q) row = row + 1;
+  const q = quotient(y, P);
+  const row = quotient(q, k);
   const m = q - row * k;
   const node = (y - q * P) * params[2] + this.thread.x;
   const half = Math.floor((node + 0.5) / 2);
@@ -287,9 +274,7 @@ export function headTailGradient(this: KernelThis, leaves: number[], rows: numbe
   const P = params[3];
   const leavesPerRow = params[4];
   const z = this.thread.z;
-  let row = Math.floor((z + 0.5) / P);
-  if (row * P > z) row = row - 1;
-  if ((row + 1) * P <= z) row = row + 1;
+  const row = quotient(z, P);
   const node = (z - row * P) * Y + this.thread.y;
   const lane = this.thread.x;
   const j = node * 4 + lane;
@@ -469,8 +454,6 @@ export function unpadRows(this: KernelThis, padded: number[], params: number[]):
   const n = params[0];
   if (params[2] > 0.5) return padded[this.thread.y * params[1] + this.thread.x];
   const i = this.thread.x;
-  let row = Math.floor((i + 0.5) / n);
-  if (row * n > i) row = row - 1;
-  if ((row + 1) * n <= i) row = row + 1;
+  const row = quotient(i, n);
   return padded[row * params[1] + i - row * n];
 }

@@ -3,7 +3,7 @@
  * text with every snippet call replaced by the snippet's body and every shared constant by its
  * value (see snippets.ts).
  */
-import { expOfMinusAbs, log1pOfFraction, LOG_ZERO, LOG_ZERO_BELOW } from './snippets.js';
+import { expOfMinusAbs, log1pOfFraction, LOG_ZERO, LOG_ZERO_BELOW, quotient } from './snippets.js';
 
 /** What gpu.js provides as `this` inside a kernel. */
 export interface KernelThis {
@@ -14,7 +14,7 @@ export interface KernelThis {
 export type KernelFunction = (this: KernelThis, ...args: never[]) => number;
 
 /** The snippets a kernel may call, by name. */
-const SNIPPETS: Record<string, (...args: never[]) => number> = { expOfMinusAbs, log1pOfFraction };
+const SNIPPETS: Record<string, (...args: never[]) => number> = { expOfMinusAbs, log1pOfFraction, quotient };
 
 /** The constants a kernel may name, by name. */
 const CONSTANTS: Record<string, number> = { LOG_ZERO, LOG_ZERO_BELOW };

@@ -5,8 +5,10 @@
  * compiler keeps the pairs' compensated sums.
  */
 import type { KernelThis } from './kernelSource.js';
+import type * as Snippets from './snippets.js';
 
-// Constants of snippets.ts, pasted in as values by kernelSource().
+// Snippets and constants of snippets.ts, pasted in by kernelSource().
+declare const quotient: typeof Snippets.quotient;
 declare const LOG_ZERO: number;
 declare const LOG_ZERO_BELOW: number;
 
@@ -25,14 +27,11 @@ export function logEspLevelOne(this: KernelThis, values: number[], params: numbe
   const sOut = params[1];
   const W = params[2];
   const cell = this.thread.x;
-  let row = Math.floor((cell + 0.5) / W);
-  let col = cell - row * W;
-  if (col < 0) { row = row - 1; col = col + W; }
-  if (col > W - 0.5) { row = row + 1; col = col - W; }
-  let node = Math.floor((col + 0.5) / (2 * sOut));
-  let rem = col - node * 2 * sOut;
-  if (rem < 0) { node = node - 1; rem = rem + 2 * sOut; }
-  if (rem > 2 * sOut - 0.5) { node = node + 1; rem = rem - 2 * sOut; }
+  const row = quotient(cell, W);
+  const col = cell - row * W;
+  const pairWidth = 2 * sOut;
+  const node = quotient(col, pairWidth);
+  const rem = col - node * pairWidth;
   const m = Math.floor((rem + 0.5) / 2);
   const part = rem - m * 2;
   const one = params[4];
@@ -83,14 +82,11 @@ export function logEspLevelUp(this: KernelThis, below: number[], params: number[
   const sOut = params[1];
   const W = params[2];
   const cell = this.thread.x;
-  let row = Math.floor((cell + 0.5) / W);
-  let col = cell - row * W;
-  if (col < 0) { row = row - 1; col = col + W; }
-  if (col > W - 0.5) { row = row + 1; col = col - W; }
-  let node = Math.floor((col + 0.5) / (2 * sOut));
-  let rem = col - node * 2 * sOut;
-  if (rem < 0) { node = node - 1; rem = rem + 2 * sOut; }
-  if (rem > 2 * sOut - 0.5) { node = node + 1; rem = rem - 2 * sOut; }
+  const row = quotient(cell, W);
+  const col = cell - row * W;
+  const pairWidth = 2 * sOut;
+  const node = quotient(col, pairWidth);
+  const rem = col - node * pairWidth;
   const m = Math.floor((rem + 0.5) / 2);
   const part = rem - m * 2;
   const one = params[4];

@@ -44,3 +44,15 @@ export function log1pOfFraction(e: number): number {
   if (e < 0.05) l = e * (1 - e * (0.5 - e * (0.3333333333 - e * (0.25 - e * (0.2 - e * 0.1666666667)))));
   return l;
 }
+
+/**
+ * floor(a / b) for whole numbers 0 <= a < 2^24 and b >= 1, the split of a cell index into row
+ * and column: float32's a / b can round across a whole number, so the floor is moved by one
+ * step either way where it overshoots or falls short.
+ */
+export function quotient(a: number, b: number): number {
+  let q = Math.floor((a + 0.5) / b);
+  if (q * b > a) q = q - 1;
+  if ((q + 1) * b <= a) q = q + 1;
+  return q;
+}

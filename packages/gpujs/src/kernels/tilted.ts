@@ -6,7 +6,8 @@
  * column `q * stride + m`, and rows one after another, so every output and input is
  * one-dimensional (gpu.js keeps 2D outputs at their own width, which GL caps at its maximum
  * texture size; 1D outputs it folds into square textures). Cell indices stay below 2^24, so float
- * index arithmetic is exact; quotients are floored and then corrected by one step either way.
+ * index arithmetic is exact; a cell is split into row and column by the `quotient` snippet,
+ * which corrects float32's rounding of the division.
  * Scalars travel in a small `params` array, per-row values in `rows` (4 per row: shift c,
  * z offset, label, gradient multiplier), so that no argument's type depends on whether a
  * number happens to be an integer.
@@ -32,6 +33,7 @@ import type * as Snippets from './snippets.js';
 // Snippets, pasted in by kernelSource() (see snippets.ts).
 declare const expOfMinusAbs: typeof Snippets.expOfMinusAbs;
 declare const log1pOfFraction: typeof Snippets.log1pOfFraction;
+declare const quotient: typeof Snippets.quotient;
 
 /**
  * Tree level 1 straight from the inputs: each node is the product of two leaves, each leaf the
@@ -43,14 +45,10 @@ export function tiltedLevelOne(this: KernelThis, values: number[], rows: number[
   const W = params[3];
   const sOut = params[2];
   const cell = this.thread.x;
-  let row = Math.floor((cell + 0.5) / W);
-  let col = cell - row * W;
-  if (col < 0) { row = row - 1; col = col + W; }
-  if (col > W - 0.5) { row = row + 1; col = col - W; }
-  let node = Math.floor((col + 0.5) / sOut);
-  let m = col - node * sOut;
-  if (m < 0) { node = node - 1; m = m + sOut; }
-  if (m > sOut - 0.5) { node = node + 1; m = m - sOut; }
+  const row = quotient(cell, W);
+  const col = cell - row * W;
+  const node = quotient(col, sOut);
+  const m = col - node * sOut;
   const n = params[0];
   const label = rows[row * 4 + 2];
   const shift = rows[row * 4];
@@ -95,14 +93,10 @@ export function tiltedLevelUp(this: KernelThis, below: number[], params: number[
   const sOut = params[1];
   const W = params[2];
   const cell = this.thread.x;
-  let row = Math.floor((cell + 0.5) / W);
-  let col = cell - row * W;
-  if (col < 0) { row = row - 1; col = col + W; }
-  if (col > W - 0.5) { row = row + 1; col = col - W; }
-  let node = Math.floor((col + 0.5) / sOut);
-  let m = col - node * sOut;
-  if (m < 0) { node = node - 1; m = m + sOut; }
-  if (m > sOut - 0.5) { node = node + 1; m = m - sOut; }
+  const row = quotient(cell, W);
+  const col = cell - row * W;
+  const node = quotient(col, sOut);
+  const m = col - node * sOut;
   const real = Math.min(params[3], Math.max(0, params[4] - node * params[3]));
   if (m > real + 0.5) return 0;
   if (real < 0.5) return 1;
@@ -139,14 +133,10 @@ export function tiltedComplement(this: KernelThis, parent: number[], level: numb
   const sU = params[1];
   const W = params[3];
   const cell = this.thread.x;
-  let row = Math.floor((cell + 0.5) / W);
-  let col = cell - row * W;
-  if (col < 0) { row = row - 1; col = col + W; }
-  if (col > W - 0.5) { row = row + 1; col = col - W; }
-  let node = Math.floor((col + 0.5) / sC);
-  let i = col - node * sC;
-  if (i < 0) { node = node - 1; i = i + sC; }
-  if (i > sC - 0.5) { node = node + 1; i = i - sC; }
+  const row = quotient(cell, W);
+  const col = cell - row * W;
+  const node = quotient(col, sC);
+  const i = col - node * sC;
   const m = params[4] - sC + i;
   const span = params[6];
   if (node * span > params[7] - 0.5) return 0;
@@ -233,10 +223,8 @@ export function tiltedGradient(
   const n = params[0];
   const W = n + 1;
   const cell = this.thread.x;
-  let row = Math.floor((cell + 0.5) / W);
-  let j = cell - row * W;
-  if (j < 0) { row = row - 1; j = j + W; }
-  if (j > W - 0.5) { row = row + 1; j = j - W; }
+  const row = quotient(cell, W);
+  const j = cell - row * W;
   if (j > n - 0.5) return terms[row * 4 + 3];
   const g = terms[row * 4];
   const label = rows[row * 4 + 2];

@@ -60,54 +60,18 @@ export class HeadTailChain {
   readonly termsPerRow: number;
   private pipeline: ((...args: unknown[]) => Promise<unknown>) & { destroy(): unknown } | null = null;
 
-  constructor(readonly shape: TreeShape, readonly rows: number, readonly k: number, grad: boolean, maxWidth: number, readonly loopBound: number) {
-    const { n, depth, strides, nodes } = shape;
-    const leaves = 2 ** depth;
-    // Groups of 4 cells along y (3D outputs) or nodes along x (2D outputs), folded into P parts
-    // per row where a mode caps texture sides; counts are powers of two times small factors.
-    const fold = (count: number): { X: number; P: number } => {
-      let P = 1;
-      while (count / P > maxWidth && (count / P) % 2 === 0) P *= 2;
-      return { X: count / P, P };
-    };
-    const quads = (groups: number): [number, number, number] & { P: number; Y: number } => {
-      const f = fold(groups);
-      return Object.assign([4, f.X, rows * f.P] as [number, number, number], { P: f.P, Y: f.X });
-    };
-    const fl = quads(leaves / 4);
+  constructor(readonly shape: TreeShape, readonly rows: number, readonly k: number, grad: boolean, private readonly maxWidth: number, readonly loopBound: number) {
+    const leaves = 2 ** shape.depth;
+    const fl = this.quads(leaves / 4);
     const leafStep = this.add('headTailLeaves', 0, fl, [
       { input: 'values' },
       { input: 'rows' },
       { input: 'call' },
       { literal: POW2 },
-      { literal: new Float32Array([n, fl.Y, fl.P]) },
+      { literal: new Float32Array([shape.n, fl.Y, fl.P]) },
     ]);
-    // Each level: its step and strides (per node, per degree, per row).
-    const levels: Stored[] = [];
-    const f3 = fold(nodes[3]);
-    levels[3] = {
-      arg: this.step('headTailLevelThree', 3, [f3.X, rows * strides[3] * f3.P], [
-        { step: leafStep },
-        { literal: new Float32Array([strides[3], f3.X, f3.P, leaves]) },
-      ]),
-      perNode: 1,
-      perDegree: nodes[3],
-      perRow: strides[3] * nodes[3],
-    };
-    for (let l = 4; l <= depth; l++) {
-      const f = fold(nodes[l]);
-      const below = levels[l - 1];
-      levels[l] = {
-        arg: this.step('headTailLevelUp', l, [f.X, rows * strides[l] * f.P], [
-          below.arg,
-          { literal: new Float32Array([strides[l - 1], strides[l], f.X, f.P, nodes[l], below.perNode, below.perDegree, below.perRow]) },
-        ]),
-        perNode: 1,
-        perDegree: nodes[l],
-        perRow: strides[l] * nodes[l],
-      };
-    }
-    const root = levels[depth];
+    const levels = this.addLevels(leafStep);
+    const root = levels[shape.depth];
     // [4, S / 4, rows]: the first group of 4 the terms, the others R (read back as one view per
     // group of 4).
     const S = 4 + 4 * Math.ceil(k / 4);
@@ -119,55 +83,106 @@ export class HeadTailChain {
       { input: 'call' },
       { literal: new Float32Array([k, S, root.perDegree, root.perRow]) },
     ]);
-    let gradStep = -1;
-    if (grad) {
-      // Complements from the root's children down to level 3 (the gradient kernel does levels 2 to
-      // 0), or down to level 4 where the gradient kernel forms the level-3 one itself (k <= 5); T
-      // stands for the complement of the root.
-      const fromLevelFour = k <= GRADIENT_FROM_LEVEL_FOUR_MAX_K && depth >= 4;
-      // The root's complement is T, the product of the entries above the shift (an input, as a
-      // kernel output like every other complement).
-      const topsStep = this.step('headProduct', 0, [k, rows], [{ input: 'tops' }, { literal: new Float32Array([k]) }]);
-      let complement: Stored = { arg: topsStep, perNode: 0, perDegree: 1, perRow: k };
-      for (let l = depth - 1; l >= (fromLevelFour ? 4 : 3); l--) {
-        const f = fold(nodes[l]);
-        const sib = levels[l];
-        complement = {
-          arg: this.step('headTailComplement', l, [f.X, rows * k * f.P], [
-            complement.arg,
-            sib.arg,
-            {
-              literal: new Float32Array([
-                k, strides[l], f.X, f.P, nodes[l], sib.perNode, sib.perDegree, sib.perRow,
-                complement.perNode, complement.perDegree, complement.perRow,
-              ]),
-            },
-          ]),
-          perNode: 1,
-          perDegree: nodes[l],
-          perRow: k * nodes[l],
-        };
-      }
-      const fg = quads(nodes[2]);
-      const three = levels[3];
-      const padded = this.add('headTailGradient', 0, fg, [
+    this.results = { terms, grad: grad ? this.addGradient(leafStep, levels, terms) : -1 };
+  }
+
+  /**
+   * Groups of 4 cells along y (3D outputs) or nodes along x (2D outputs), folded into P parts
+   * per row where a mode caps texture sides; counts are powers of two times small factors.
+   */
+  private fold(count: number): { X: number; P: number } {
+    let P = 1;
+    while (count / P > this.maxWidth && (count / P) % 2 === 0) P *= 2;
+    return { X: count / P, P };
+  }
+
+  /** The output [4, Y, rows * P] of a kernel over `groups` groups of 4 cells per row. */
+  private quads(groups: number): [number, number, number] & { P: number; Y: number } {
+    const f = this.fold(groups);
+    return Object.assign([4, f.X, this.rows * f.P] as [number, number, number], { P: f.P, Y: f.X });
+  }
+
+  /** The up-sweep from level 3 to the root: each level's step and strides. */
+  private addLevels(leafStep: number): Stored[] {
+    const { depth, strides, nodes } = this.shape;
+    const { rows } = this;
+    const levels: Stored[] = [];
+    const f3 = this.fold(nodes[3]);
+    levels[3] = {
+      arg: this.step('headTailLevelThree', 3, [f3.X, rows * strides[3] * f3.P], [
         { step: leafStep },
-        { input: 'rows' },
-        complement.arg,
-        three.arg,
-        { step: terms },
-        {
-          literal: new Float32Array([
-            n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, S,
-            fromLevelFour ? 1 : 0, three.perNode, three.perDegree, three.perRow,
-          ]),
-        },
-      ]);
-      // [n, rows] where a row fits a texture side (one view per row to read back), else flat.
-      const twoD = n <= maxWidth;
-      gradStep = this.add('unpadRows', 0, twoD ? [n, rows] : [rows * n], [{ step: padded }, { literal: new Float32Array([n, leaves, twoD ? 1 : 0]) }]);
+        { literal: new Float32Array([strides[3], f3.X, f3.P, 2 ** depth]) },
+      ]),
+      perNode: 1,
+      perDegree: nodes[3],
+      perRow: strides[3] * nodes[3],
+    };
+    for (let l = 4; l <= depth; l++) {
+      const f = this.fold(nodes[l]);
+      const below = levels[l - 1];
+      levels[l] = {
+        arg: this.step('headTailLevelUp', l, [f.X, rows * strides[l] * f.P], [
+          below.arg,
+          { literal: new Float32Array([strides[l - 1], strides[l], f.X, f.P, nodes[l], below.perNode, below.perDegree, below.perRow]) },
+        ]),
+        perNode: 1,
+        perDegree: nodes[l],
+        perRow: strides[l] * nodes[l],
+      };
     }
-    this.results = { terms, grad: gradStep };
+    return levels;
+  }
+
+  /** The down-sweep of complements and the gradient kernel; returns the step of the gradient rows. */
+  private addGradient(leafStep: number, levels: Stored[], terms: number): number {
+    const { n, depth, strides, nodes } = this.shape;
+    const { rows, k } = this;
+    const leaves = 2 ** depth;
+    // Complements from the root's children down to level 3 (the gradient kernel does levels 2 to
+    // 0), or down to level 4 where the gradient kernel forms the level-3 one itself (k <= 5); T
+    // stands for the complement of the root.
+    const fromLevelFour = k <= GRADIENT_FROM_LEVEL_FOUR_MAX_K && depth >= 4;
+    // The root's complement is T, the product of the entries above the shift (an input, as a
+    // kernel output like every other complement).
+    const topsStep = this.step('headProduct', 0, [k, rows], [{ input: 'tops' }, { literal: new Float32Array([k]) }]);
+    let complement: Stored = { arg: topsStep, perNode: 0, perDegree: 1, perRow: k };
+    for (let l = depth - 1; l >= (fromLevelFour ? 4 : 3); l--) {
+      const f = this.fold(nodes[l]);
+      const sib = levels[l];
+      complement = {
+        arg: this.step('headTailComplement', l, [f.X, rows * k * f.P], [
+          complement.arg,
+          sib.arg,
+          {
+            literal: new Float32Array([
+              k, strides[l], f.X, f.P, nodes[l], sib.perNode, sib.perDegree, sib.perRow,
+              complement.perNode, complement.perDegree, complement.perRow,
+            ]),
+          },
+        ]),
+        perNode: 1,
+        perDegree: nodes[l],
+        perRow: k * nodes[l],
+      };
+    }
+    const fg = this.quads(nodes[2]);
+    const three = levels[3];
+    const padded = this.add('headTailGradient', 0, fg, [
+      { step: leafStep },
+      { input: 'rows' },
+      complement.arg,
+      three.arg,
+      { step: terms },
+      {
+        literal: new Float32Array([
+          n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, this.termsPerRow,
+          fromLevelFour ? 1 : 0, three.perNode, three.perDegree, three.perRow,
+        ]),
+      },
+    ]);
+    // [n, rows] where a row fits a texture side (one view per row to read back), else flat.
+    const twoD = n <= this.maxWidth;
+    return this.add('unpadRows', 0, twoD ? [n, rows] : [rows * n], [{ step: padded }, { literal: new Float32Array([n, leaves, twoD ? 1 : 0]) }]);
   }
 
   private add(role: KernelRole, level: number, output: number[], args: StepArgument[]): number {
