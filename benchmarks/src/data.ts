@@ -1,4 +1,6 @@
 /** Deterministic benchmark inputs: Gaussian scores and uniform labels from a seeded generator. */
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 
 /** A batch of scores in both precisions (the float64 copy holds the float32-rounded values). */
 export interface Batch {
@@ -9,16 +11,10 @@ export interface Batch {
   readonly labels: Int32Array;
 }
 
-/** mulberry32: a small, fast, seedable generator; statistical quality is ample for test data. */
+/** Uniform numbers in [0, 1) from a seeded xoroshiro128+ (pure-rand): the same sequence for a seed on every run. */
 export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = xoroshiro128plus(seed);
+  return () => uniformFloat64(generator);
 }
 
 /** Standard normal samples by Box-Muller from a seeded uniform generator. */

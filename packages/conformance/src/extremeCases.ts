@@ -7,6 +7,8 @@
  * every loss, at most `alpha + spread / k + tau log C(n, k)`, and a batch's sum of them fit.
  */
 import fc from 'fast-check';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { LossMode, Precision, Reduction } from '@topk/core';
 import type { WeightedLossCase } from './arbitraries.js';
 import { arbitraryLogUniform, arbitraryUniform, arbitraryUniformInteger } from './arbitraries.js';
@@ -67,19 +69,13 @@ function arbitraryMagnitude(range: PrecisionRange, max: number): fc.Arbitrary<nu
 
 /**
  * n numbers uniform in [-1, 1]: drawn one by one (so that they shrink) up to n = 1000, beyond
- * from one drawn seed by a small generator (mulberry32), which is faster by far at n = 1e5.
+ * from one drawn seed by a seeded generator (pure-rand's xoroshiro128+), which is faster by far at n = 1e5.
  */
 function arbitraryUnitRow(n: number): fc.Arbitrary<number[]> {
   if (n <= 1000) return fc.array(arbitraryUniform(-1, 1), { minLength: n, maxLength: n });
   return fc.noBias(fc.integer({ min: 0, max: 2 ** 32 - 1 })).map((seed) => {
-    let state = seed >>> 0;
-    return Array.from({ length: n }, () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 2 - 1;
-    });
+    const generator = xoroshiro128plus(seed);
+    return Array.from({ length: n }, () => uniformFloat64(generator) * 2 - 1);
   });
 }
 

@@ -20,6 +20,8 @@ import fc from 'fast-check';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { arbitraryWeightedBatch, maxPaperK, type WeightedLossCase } from '../../conformance/src/arbitraries.js';
 import { EXTREME_EXAMPLES, arbitraryExtremeCase } from '../../conformance/src/extremeCases.js';
 import { CoreBackend as SourceCoreBackend, topkSvmLoss as sourceTopkSvmLoss } from '../src/index.js';
@@ -41,17 +43,10 @@ beforeAll(async () => {
 
 afterAll(() => built?.remove());
 
-/** Scores of a generated batch, rows in a repeatable pseudo-random order. */
+/** Scores of a generated batch, uniform in [-4, 4) from a seeded generator. */
 function randomScores(length: number, seed: number): Float64Array {
-  let state = seed >>> 0;
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 8 - 4;
-  }
-  return out;
+  const generator = xoroshiro128plus(seed);
+  return Float64Array.from({ length }, () => uniformFloat64(generator) * 8 - 4);
 }
 
 function bigRequest(batch: number, n: number, k: number, extra: Partial<LossRequest> = {}): LossRequest {
