@@ -1,12 +1,13 @@
 /**
- * Head to head at the backends' aim point (n = 1000, k = 5): each backend timed against core (and against its own
- * cross-entropy) in alternating blocks of calls, so that both sides of every ratio come from the
+ * Head to head at the backends' aim point (n = 1000, k = 5, and larger k for the backends with
+ * speed aims, aims.ts): each backend timed against core (and against its own cross-entropy) in alternating blocks of calls, so that both sides of every ratio come from the
  * same minutes of the machine. The speed grid measures one backend after another, minutes apart;
  * on a machine whose speed drifts (this one alternates between a fast and a slow phase, 1.5x
  * apart) ratios of those figures carry the drift. Blocks rather than single alternating calls,
  * because a call right after another backend's call pays for its caches and garbage.
  */
 import { createCoreBackend, type TopKBackend } from '@topk/core';
+import { hasSpeedAims } from './aims.js';
 import type { CrossEntropyRunner, FoundBackend } from './backends.js';
 import type { BatchCache } from './speed.js';
 import { lossRequest } from './speed.js';
@@ -16,6 +17,8 @@ import { nowMs, summarise, yieldToEventLoop, type TimingSummary } from './stats.
 export interface HeadToHeadPlan {
   readonly n: number;
   readonly k: number;
+  /** Further k at which the backends with speed aims ({@link hasSpeedAims}) are timed too. */
+  readonly aimKs: readonly number[];
   /** Rounds of blocks; each round runs one block of every contender, in a rotated order. */
   readonly rounds: number;
   /** Consecutive timed calls of one contender. */
@@ -144,8 +147,9 @@ export async function runHeadToHeads(
   for (const backend of found) {
     if (backend.name === 'core') continue;
     const endBlock = startBlock(backend.name);
+    const ks = [plan.k, ...(hasSpeedAims(backend.name) ? plan.aimKs : [])];
     try {
-      results.push(await runHeadToHead(backend, core, cache, plan, warmupMinMs));
+      for (const k of ks) results.push(await runHeadToHead(backend, core, cache, { ...plan, k }, warmupMinMs));
     } catch (error) {
       skipped.push({ backend: backend.name, reason: `failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` });
     }

@@ -1,4 +1,5 @@
 /** The benchmark page (benchmarks/results/<profile>/benchmarks.md, or docs/benchmarks.md with --write-docs), made from a run's report: every number in it comes from that run. */
+import { BACKEND_AIMS } from './aims.js';
 import type { ChartFile } from './charts.js';
 import { HEAD_TO_HEAD_HEADER, SPEED_HEADER, headToHeadRows, speedRows, type BenchmarkReport } from './report.js';
 import type { StabilityCell } from './stability.js';
@@ -118,7 +119,10 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   if (h2h && (h2h.results.length > 0 || h2h.skipped.length > 0)) {
     lines.push('## Head to head with core', '');
     lines.push(
-      `Each backend against core, forward+backward on the same batch (batch ${s.batch}), in alternating blocks: every round runs one block of consecutive timed calls of the backend, of core and of the backend's cross-entropy floor, in an order rotated each round, after a warm-up of each. ` +
+      `Each backend against core, forward+backward on the same batch (batch ${s.batch}) at n = ${s.headToHead.n}, k = ${s.headToHead.k}` +
+        // A saved run may come from a profile without aimKs.
+        ((s.headToHead.aimKs ?? []).length > 0 ? ` (and k = ${s.headToHead.aimKs.join(', ')} for the backends with speed aims: ${BACKEND_AIMS.map((a) => a.backend).join(', ')})` : '') +
+        `, in alternating blocks: every round runs one block of consecutive timed calls of the backend, of core and of the backend's cross-entropy floor, in an order rotated each round, after a warm-up of each. ` +
         'Both sides of each ratio come from the same minutes of the machine, which the speed grid below (one backend after another) cannot promise: this machine drifts between a fast and a slow phase. ' +
         'Medians in milliseconds; "by round" is the range of the per-round ratios.',
       '',

@@ -1,7 +1,7 @@
 /** The benchmark's own arithmetic: comparisons, the float32 overflow demonstration, the grid plan. */
 import { describe, expect, it } from 'vitest';
 import { createCoreBackend, logEspDivideAndConquer, type TopKBackend } from '@topk/core';
-import { runHeadToHead } from '../src/headToHead.js';
+import { runHeadToHead, runHeadToHeads } from '../src/headToHead.js';
 import { makeBatch } from '../src/data.js';
 import { PROFILES } from '../src/profiles.js';
 import { BatchCache, planGrid, type SpeedResult } from '../src/speed.js';
@@ -67,7 +67,7 @@ describe('runHeadToHead', () => {
       return { ...inner, name: label, precision: 'float64', loss: async (request) => (calls.push(label), inner.loss(request)) } as TopKBackend;
     };
     const backend = { name: 'x', family: 'core' as const, backend: recording('x'), crossEntropy: async () => void calls.push('ce'), floorNote: '', probeError: 0 };
-    const plan = { n: 20, k: 5, rounds: 3, block: 2, budgetMs: 60_000 };
+    const plan = { n: 20, k: 5, aimKs: [], rounds: 3, block: 2, budgetMs: 60_000 };
     const h = await runHeadToHead(backend, recording('core'), new BatchCache(4), plan, 0);
     const timed = calls.slice(calls.length - 3 * 3 * 2);
     const blocks = Array.from({ length: 9 }, (_, i) => timed.slice(2 * i, 2 * i + 2));
@@ -82,9 +82,17 @@ describe('runHeadToHead', () => {
 
   it('cuts the rounds to the time budget, keeping at least one', async () => {
     const backend = { name: 'x', family: 'core' as const, backend: createCoreBackend(), crossEntropy: null, floorNote: '', probeError: 0 };
-    const h = await runHeadToHead(backend, createCoreBackend(), new BatchCache(4), { n: 20, k: 5, rounds: 50, block: 2, budgetMs: 0 }, 0);
+    const h = await runHeadToHead(backend, createCoreBackend(), new BatchCache(4), { n: 20, k: 5, aimKs: [], rounds: 50, block: 2, budgetMs: 0 }, 0);
     expect(h.rounds).toBe(1);
     expect(h.crossEntropyMs).toBeNull();
     expect(h.toCrossEntropy).toBeNull();
+  });
+
+  it('times the backends with speed aims at every aim k too, the others at the main k only', async () => {
+    const found = ['tfjs:wasm', 'tfjs:cpu'].map((name) => ({ name, family: 'core' as const, backend: createCoreBackend(), crossEntropy: null, floorNote: '', probeError: 0 }));
+    const plan = { n: 20, k: 5, aimKs: [3, 7], rounds: 1, block: 1, budgetMs: 60_000 };
+    const { results, skipped } = await runHeadToHeads(found, new BatchCache(4), plan, 0, () => undefined);
+    expect(skipped).toEqual([]);
+    expect(results.map((r) => `${r.backend} k=${r.k}`)).toEqual(['tfjs:wasm k=5', 'tfjs:wasm k=3', 'tfjs:wasm k=7', 'tfjs:cpu k=5']);
   });
 });
