@@ -1,7 +1,8 @@
 /**
  * Head to head at the backends' aim point (n = 1000, k = 5, and larger k for the backends with
- * speed aims, aims.ts): each backend timed against core (and against its own cross-entropy) in alternating blocks of calls, so that both sides of every ratio come from the
- * same minutes of the machine. The speed grid measures one backend after another, minutes apart;
+ * speed aims, aims.ts): each backend timed against core (and against its own cross-entropy) in
+ * alternating blocks of calls, so that both sides of every ratio come from the same minutes of
+ * the machine. The speed grid measures one backend after another, minutes apart;
  * on a machine whose speed drifts (this one alternates between a fast and a slow phase, 1.5x
  * apart) ratios of those figures carry the drift. Blocks rather than single alternating calls,
  * because a call right after another backend's call pays for its caches and garbage.
