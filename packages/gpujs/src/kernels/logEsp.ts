@@ -90,7 +90,7 @@ export function logEspLevelUp(this: KernelThis, below: number[], params: number[
   const m = Math.floor((rem + 0.5) / 2);
   const part = rem - m * 2;
   const one = params[4];
-  const nodes = W / (2 * sOut);
+  const nodes = W / pairWidth;
   const left = row * (nodes * 4 * sIn) + node * 4 * sIn;
   const right = left + 2 * sIn;
   let top = LOG_ZERO;
