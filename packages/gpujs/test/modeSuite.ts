@@ -1,7 +1,8 @@
 /**
  * Everything one mode is held to: the core conformance kit, the exact test vectors, rows beyond
  * the loop cap, the compensated arithmetic surviving compilation, no leaks, the float32 limits,
- * the weighted mean and batches past a GL texture side. Each
+ * the weighted mean, batches past a GL texture side and the rows the gradient's recursion is most
+ * fragile on. Each
  * `mode.<name>.test.ts` calls it for one mode, so that each mode runs in a process of its own.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { describeNoLeaks } from './leaks.js';
 import { describeFloat32Limits } from './float32Limits.js';
 import { describeWeightedMean } from './weightedMean.js';
 import { describeLargeBatches } from './largeBatches.js';
+import { describeHeadExtent } from './headExtent.js';
 
 /** Registers the whole suite for one mode. */
 export function describeMode(mode: GpujsMode): void {
@@ -24,6 +26,7 @@ export function describeMode(mode: GpujsMode): void {
   describeFloat32Limits(mode);
   describeWeightedMean(mode);
   describeLargeBatches(mode);
+  describeHeadExtent(mode);
 
   describe(`${name} compensated arithmetic`, () => {
     // gpu.js's cpu mode computes in float64 and only stores float32: no two-sum error to find.

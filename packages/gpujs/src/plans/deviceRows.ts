@@ -1,8 +1,8 @@
 /**
  * What the host prepares for the device, per row, before either regime's kernels run: the
  * kernels' scores (scaled where float32 could not hold them), the shift and z's offset formed in
- * float64, the head (the k largest of s\y and the product of those above the shift), and the tilt
- * where the regime is `tilted`.
+ * float64, the head where the regime is `headTail` (the 2k - 1 largest of s\y, the cut and the
+ * product of the entries at or above it: plans/head.ts), and the tilt where it is `tilted`.
  */
 import { kthLargest, type Regime } from '@topk/core/rows';
 import {
@@ -14,7 +14,7 @@ import {
   Z_OFFSET_CAP,
   Z_OFFSET_FLOOR,
 } from '../float32Range.js';
-import { headProduct } from './head.js';
+import { headCut, headProduct } from './head.js';
 import { leafTilt } from './tilt.js';
 
 /** Per-row values the kernels read, in this order: shift, z offset, label, gradient multiplier. */
@@ -31,9 +31,12 @@ export interface DeviceRows {
   readonly scores: Float32Array;
   /** {@link ROW_FIELDS} values per row. */
   readonly rowValues: Float32Array;
-  /** Per row T[0..k-1], the product of the head's factors (plans/head.ts), in the kernels' units. */
+  /**
+   * Per row {@link headFields}(k) values: T[0..k], the product of the head's factors
+   * (plans/head.ts), then the cut, in the kernels' units (headTail; empty for `tilted`).
+   */
   readonly tops: Float32Array;
-  /** Per row the k largest of s\y in the kernels' units, and their positions. */
+  /** Per row the {@link largestCount}(n, k) largest of s\y in the kernels' units, and their positions (headTail). */
   readonly largest: Float64Array;
   readonly largestAt: Int32Array;
   /** lambda of the host scaling: the device's losses are multiplied by it. */
@@ -42,6 +45,16 @@ export interface DeviceRows {
   readonly capped: Float64Array;
   /** Rows whose gradient factor is applied on the host (outside [DEVICE_FACTOR_MIN, 1]). */
   readonly hostFactor: Uint8Array;
+}
+
+/** Values per row of `DeviceRows.tops`: T[0..k] and the cut. */
+export function headFields(k: number): number {
+  return k + 2;
+}
+
+/** Entries per row of `DeviceRows.largest`: the 2k - 1 largest of s\y, or all n - 1 where it has fewer. */
+export function largestCount(n: number, k: number): number {
+  return Math.min(2 * k - 1, n - 1);
 }
 
 /** The smooth-loss parameters the preparation reads. */
@@ -75,12 +88,16 @@ export function prepareDeviceRows(
   const kernelScores = scaled ? new Float32Array(batch * n) : scores;
   const kernelTau = tau / lambda;
   const rowValues = new Float32Array(batch * ROW_FIELDS);
-  const largest = new Float64Array(batch * k);
-  const largestAt = new Int32Array(batch * k);
-  const tops = new Float32Array(batch * k);
-  const heap = new Float64Array(k);
-  const heapAt = new Int32Array(k);
-  const work = new Float64Array(k);
+  // headTail: the head's candidates, the largestCount(n, k) largest; tilted: the k-th largest only.
+  const count = tilted ? k : largestCount(n, k);
+  const fields = headFields(k);
+  const largest = new Float64Array(tilted ? 0 : batch * count);
+  const largestAt = new Int32Array(tilted ? 0 : batch * count);
+  const tops = new Float32Array(tilted ? 0 : batch * fields);
+  const heap = new Float64Array(count);
+  const heapAt = new Int32Array(count);
+  const sorted = new Float64Array(count);
+  const work = new Float64Array(2 * count + k + 1);
   const scale = 1 / (k * kernelTau);
   const capped = new Float64Array(batch);
   const hostFactor = new Uint8Array(batch);
@@ -88,18 +105,29 @@ export function prepareDeviceRows(
   for (let i = 0; i < batch; i++) {
     const y = labels[i];
     const offset = i * n;
-    const c0 = kthLargest(scores, offset, n, k, y, heap, heapAt);
+    const least = kthLargest(scores, offset, n, count, y, heap, heapAt);
+    // The k-th largest of s\y: the heap's smallest where it holds k.
+    let c0 = least;
+    if (count > k) {
+      sorted.set(heap);
+      sorted.sort();
+      c0 = sorted[count - k];
+    }
     // The shift in the kernels' units: the k-th largest itself, or 0 for the scaled differences.
     let c = c0;
     if (scaled) {
       for (let j = 0; j < n; j++) kernelScores[offset + j] = scaledDifference(scores[offset + j], c0, lambda);
-      for (let q = 0; q < k; q++) heap[q] = scaledDifference(heap[q], c0, lambda);
+      for (let q = 0; q < count; q++) heap[q] = scaledDifference(heap[q], c0, lambda);
       c = 0;
     }
     const cUntilted = c;
-    largest.set(heap, i * k);
-    largestAt.set(heapAt, i * k);
-    headProduct(heap, k, c, scale, tops, i * k, work);
+    if (!tilted) {
+      largest.set(heap, i * count);
+      largestAt.set(heapAt, i * count);
+      const cut = headCut(heap, 0, count, k);
+      headProduct(heap, 0, count, cut, k, c, scale, tops, i * fields, work);
+      tops[i * fields + k + 1] = cut;
+    }
     // The offset below is formed with the float32 shift the kernels use, so theta's rounding cancels.
     if (tilted && !hardRows[i]) c = Math.fround(c - leafTilt(kernelScores, offset, n, k, y, c, scale, tiltWork!) / scale);
     rowValues[i * ROW_FIELDS] = c;

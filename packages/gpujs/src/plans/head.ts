@@ -1,62 +1,117 @@
 /**
- * The head of the headTail regime, on the host: the at most k-1 entries above the shift. The
- * headTail kernels shift each row by c, the k-th largest score of s\y, and leave the entries
- * above it (x = (s - c) / (k tau) > 0) out of the tree: each would be the leaf 1 + e^x t, which divided by e^x reads e^{-x} + t. Their
- * product T(t) = prod (e^{-x} + t) (degree at most k-1, coefficients in [0, C(k-1, m)]) is formed
- * here in float64 and enters the device's chain as the complement of the tree's root; their
- * gradient entries are formed here from the tree's root R: for such an entry j the product of
+ * The head of the headTail regime, on the host: the entries of s\y at or above the row's cut,
+ * which stay out of the device's tree. The headTail kernels shift each row by c, the k-th largest
+ * score of s\y, and take every other entry j as the leaf `1 + w_j t`, w_j = e^{x_j} <= 1; the
+ * head's factors are multiplied here in float64, each as `e^{-x} + t` where x > 0 and `1 + e^x t`
+ * elsewhere (a factor divided by e^x, or not: the divisors cancel in every ratio the loss uses).
+ * Their product T enters the device as a polynomial that multiplies the tree's root R
+ * (F = R T), and their gradient entries are formed here from R: for such an entry j the product of
  * every other factor is C_j = R T_{-j} (T without j's factor), and its gradient is
- * C_j[k-1] g / F[k] - C_j[k-2] g / F[k-1], the device's formula with b_j = 1.
- * (Core splits its rows the same way: the k-1 largest apart, the rest rescaled.)
+ * b_j (C_j[k-1] g / F[k] - C_j[k-2] g / F[k-1]), b_j its factor's t-coefficient.
  *
- * "Above the shift" is decided as the leaves kernel decides it, in float32: s - c and
- * x = (s - c) * fround(1 / (k tau)) both at least the smallest normal float. Hardware that flushes
- * subnormals to 0 and hardware that keeps them agree on that; an entry just above c stays in the
- * tree as a leaf 1 + t (x below 1e-38 changes nothing).
+ * Why the head reaches down to the (2k-1)-th largest: the device forms each tree leaf's
+ * complement C_j = F / (1 + w_j t) by the recursion C_j[m] = F[m] - w_j C_j[m-1], m = 0..k-1,
+ * which is stable only for entries that no tilt of the row could make likely. Tilting every x by
+ * one theta (which changes no ratio the gradient reads, and no amplification of the recursion's
+ * errors) until the inclusion probabilities p_j = sigmoid(x_j + theta) sum to k - 1/2 puts degree
+ * k - 1 within one of the mode of each complement (a Poisson-binomial's mode lies within 1 of its
+ * mean). An entry below at least 2k - 1 entries of s\y then has p_j <= 1/2 (else those 2k - 1
+ * would all exceed 1/2 and the sum k - 1/2), so its step multiplies earlier errors by
+ * (p_j / (1 - p_j)) C_j[m-1] / C_j[m] <= 1 below the mode: the errors add up instead of growing.
+ * The entries at or above the cut, the at most 2k - 2 above the (2k-1)-th largest, are exactly
+ * those this argument does not cover (every entry of s\y where it has fewer than 2k entries).
  */
 
-/** Smallest normal float32. */
+/** The largest float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** The smallest normal float32. */
 const MIN_NORMAL = 1.1754944e-38;
 
-/** Whether an entry of value v lies above the shift c, as the leaves kernel decides (see above). */
-export function isInHead(v: number, c: number, scale32: number): boolean {
-  const d = Math.fround(v - c);
-  return d >= MIN_NORMAL && Math.fround(d * scale32) >= MIN_NORMAL;
-}
-
 /**
- * Writes T[0..k-1] of one row into `out` at `at` (zeros past its degree) from the k largest
- * entries `value` (the shift `c` the smallest; `scale` = 1 / (k tau)) and returns how many lie
- * above c. `work` needs room for k numbers.
+ * The cut of one row from the `count` largest entries of s\y (`value[at ..]`, in any order):
+ * entries at or above it form the head. `count` is 2k - 1 where s\y has that many entries, and
+ * then the cut is the smallest float32 above the (2k-1)-th largest, or the smallest normal float
+ * where that would be subnormal or 0, and at most the largest float32; otherwise `count` covers
+ * all of s\y and the cut is minus the largest float32 (every entry is in the head).
+ *
+ * The cut is never subnormal, so that hardware that flushes subnormal inputs to 0 compares
+ * every score with it as the host does. An entry the cut leaves in the tree although it lies
+ * above the (2k-1)-th largest is within 2^-125 of it (x within 2^-85): its inclusion probability
+ * is that one's to within 1e-25, so the argument above holds for it too.
  */
-export function headProduct(value: Float64Array, k: number, c: number, scale: number, out: Float32Array, at: number, work: Float64Array): number {
-  const scale32 = Math.fround(scale);
-  work.fill(0, 0, k);
-  work[0] = 1;
-  let count = 0;
-  for (let i = 0; i < k; i++) {
-    const v = value[i];
-    if (!isInHead(v, c, scale32)) continue;
-    // Times (a + t), a = e^{-x}: new T[m] = a T[m] + T[m - 1], from the top degree down.
-    const a = Math.exp(-(v - c) * scale);
-    count++;
-    for (let m = count; m >= 1; m--) work[m] = a * work[m] + work[m - 1];
-    work[0] *= a;
-  }
-  for (let m = 0; m < k; m++) out[at + m] = work[m];
-  return count;
+export function headCut(value: Float64Array, at: number, count: number, k: number): number {
+  if (count < 2 * k - 1) return -FLOAT32_MAX;
+  let least = Infinity;
+  for (let q = 0; q < count; q++) least = Math.min(least, value[at + q]);
+  const cut = nextFloat32Up(least);
+  return Math.abs(cut) < MIN_NORMAL ? MIN_NORMAL : Math.min(cut, FLOAT32_MAX);
+}
+
+const float32Scratch = new Float32Array(1);
+const wordScratch = new Int32Array(float32Scratch.buffer);
+
+/** The smallest float32 above the float32 `v`. */
+function nextFloat32Up(v: number): number {
+  float32Scratch[0] = v;
+  if (v === 0) wordScratch[0] = 1;
+  else wordScratch[0] += v > 0 ? 1 : -1;
+  return float32Scratch[0];
 }
 
 /**
- * Gradient entries of the head (the entries above the shift `c`) among the k largest of one row
- * (`value[at ..]`, `position[at ..]`), written into `grad` at `gradOffset` plus the position, from
- * the tree's root `root[rootAt .. rootAt + k - 1]` (R[0..k-1]) and g / F[k], g / F[k-1]. `work`
- * needs room for 2 k numbers.
+ * The factor of a head entry of value v with shift c and scale 1 / (k tau), as (a, b) with
+ * factor a + b t: (e^{-x}, 1) where x > 0, else (1, e^x).
+ */
+function headFactor(v: number, c: number, scale: number, out: Float64Array, at: number): void {
+  const x = (v - c) * scale;
+  out[at] = x > 0 ? Math.exp(-x) : 1;
+  out[at + 1] = x > 0 ? 1 : Math.exp(x);
+}
+
+/**
+ * Writes T[0..k] of one row into `out` at `at` (zeros past its degree), T the product of the
+ * factors of the entries of `value[from .. from + count - 1]` at or above `cut`. `work` needs room
+ * for 2 count + k + 1 numbers.
+ */
+export function headProduct(value: Float64Array, from: number, count: number, cut: number, k: number, c: number, scale: number, out: Float32Array, at: number, work: Float64Array): void {
+  const poly = 2 * count;
+  work.fill(0, poly, poly + k + 1);
+  work[poly] = 1;
+  let degree = 0;
+  for (let q = 0; q < count; q++) {
+    if (value[from + q] < cut) continue;
+    headFactor(value[from + q], c, scale, work, 0);
+    degree = multiplyByFactor(work, poly, degree, k, work[0], work[1]);
+  }
+  for (let m = 0; m <= k; m++) out[at + m] = work[poly + m];
+}
+
+/** Multiplies the polynomial at `work[at ..]` of degree `degree` by a + b t, truncated at k; returns the new degree. */
+function multiplyByFactor(work: Float64Array, at: number, degree: number, k: number, a: number, b: number): number {
+  const top = Math.min(degree + 1, k);
+  if (top > degree) work[at + top] = 0;
+  for (let m = top; m >= 1; m--) work[at + m] = a * work[at + m] + b * work[at + m - 1];
+  work[at] *= a;
+  return top;
+}
+
+/**
+ * Gradient entries of the head among the `count` largest entries of s\y of one row
+ * (`value[from ..]`, `position[from ..]`), written into `grad` at `gradOffset` plus the position,
+ * from the tree's root `root[rootAt .. rootAt + k - 1]` (R[0..k-1]) and g / F[k], g / F[k-1].
+ * With the head's factors in order, f_0 .. f_{h-1}, entry q's complement is
+ * C_q = P_q U_{q+1}: P_q the product of the factors before q, U_{q+1} = R times those after it,
+ * so one pass forward (the P_q, kept) and one back (U, multiplied by one factor per step) give
+ * every C_q[k-1] and C_q[k-2] in O(h k) products of non-negative numbers.
+ * `work` needs room for (k + 3) count + k numbers.
  */
 export function writeHeadGradient(
   value: Float64Array,
   position: Int32Array,
-  at: number,
+  from: number,
+  count: number,
+  cut: number,
   k: number,
   c: number,
   scale: number,
@@ -68,33 +123,39 @@ export function writeHeadGradient(
   gradOffset: number,
   work: Float64Array,
 ): void {
-  // Factors a = e^{-x} of the entries above the shift (-1 marks the others).
-  const scale32 = Math.fround(scale);
-  for (let q = 0; q < k; q++) {
-    const v = value[at + q];
-    work[q] = isInHead(v, c, scale32) ? Math.exp(-(v - c) * scale) : -1;
+  // The head's factors (a, b) at work[2q], work[2q + 1], q = 0..h-1, and where they are.
+  let h = 0;
+  for (let q = 0; q < count; q++) {
+    if (value[from + q] < cut) continue;
+    headFactor(value[from + q], c, scale, work, 2 * h);
+    // The candidate's index, kept in the slot past the factors (read back below).
+    work[2 * count + h] = q;
+    h++;
   }
-  for (let p = 0; p < k; p++) {
-    if (work[p] < 0) continue;
-    // T without p's factor: the product of the other factors (a + t).
-    work.fill(0, k, 2 * k);
-    work[k] = 1;
-    let degree = 0;
-    for (let q = 0; q < k; q++) {
-      if (q === p || work[q] < 0) continue;
-      const a = work[q];
-      degree++;
-      for (let m = degree; m >= 1; m--) work[k + m] = a * work[k + m] + work[k + m - 1];
-      work[k] *= a;
-    }
-    // C_j[m] = sum_t R[m - t] T_{-j}[t] at m = k-1 and k-2 (degree <= count - 1 <= k - 2).
+  if (h === 0) return;
+  // P_q (degrees 0..k-1) at prefix + q k, q = 0..h-1.
+  const prefix = 3 * count;
+  work.fill(0, prefix, prefix + k);
+  work[prefix] = 1;
+  for (let q = 1; q < h; q++) {
+    const at = prefix + q * k;
+    work.copyWithin(at, at - k, at);
+    multiplyByFactor(work, at, k - 1, k - 1, work[2 * (q - 1)], work[2 * (q - 1) + 1]);
+  }
+  // U (degrees 0..k-1) after the last prefix: R, then times each factor from the last down.
+  const u = prefix + h * k;
+  for (let m = 0; m < k; m++) work[u + m] = root[rootAt + m];
+  for (let q = h - 1; q >= 0; q--) {
+    const p = prefix + q * k;
     let ck1 = 0;
     let ck2 = 0;
-    for (let t = 0; t <= degree; t++) {
-      const w = work[k + t];
-      ck1 += root[rootAt + k - 1 - t] * w;
-      if (k - 2 - t >= 0) ck2 += root[rootAt + k - 2 - t] * w;
+    for (let b = 0; b < k; b++) {
+      const pb = work[p + b];
+      ck1 += pb * work[u + k - 1 - b];
+      if (b < k - 1) ck2 += pb * work[u + k - 2 - b];
     }
-    grad[gradOffset + position[at + p]] = ck1 * gOverFk - ck2 * gOverFk1;
+    const candidate = work[2 * count + q];
+    grad[gradOffset + position[from + candidate]] = work[2 * q + 1] * (ck1 * gOverFk - ck2 * gOverFk1);
+    multiplyByFactor(work, u, k - 1, k - 1, work[2 * q], work[2 * q + 1]);
   }
 }

@@ -8,7 +8,7 @@ import type { KernelSet } from '../kernels/kernelSet.js';
 import { treeShape, type TreeShape } from '../tree.js';
 import { HeadTailChain, type HeadTailChunkResult } from './headTailChain.js';
 import { writeHeadGradient } from './head.js';
-import { ROW_FIELDS, rowsOf, type DeviceRows } from './deviceRows.js';
+import { headFields, largestCount, ROW_FIELDS, rowsOf, type DeviceRows } from './deviceRows.js';
 
 /** Chains per shape, the most recent few kept (each holds compiled modules or buffers). */
 export class HeadTailPlan {
@@ -41,10 +41,12 @@ export class HeadTailPlan {
     const scale = 1 / (k * tau);
     const chunk = this.rowsPerChunk(treeShape(n, k), batch, grad);
     let out: Float32Array | null = null;
-    const work = new Float64Array(2 * k);
+    const candidates = largestCount(n, k);
+    const fields = headFields(k);
+    const work = new Float64Array((k + 3) * candidates + k);
     for (let r0 = 0; r0 < batch; r0 += chunk) {
       const count = Math.min(chunk, batch - r0);
-      const result = await this.runChunk(n, k, tau, grad, count, rowsOf(scores, r0, count, n), rowsOf(rowValues, r0, count, ROW_FIELDS), rowsOf(tops, r0, count, k), scale);
+      const result = await this.runChunk(n, k, tau, grad, count, rowsOf(scores, r0, count, n), rowsOf(rowValues, r0, count, ROW_FIELDS), rowsOf(tops, r0, count, fields), scale);
       const { terms, termsPerRow: S } = result;
       for (let i = 0; i < count; i++) losses[r0 + i] = terms[i * S];
       if (!grad) continue;
@@ -60,7 +62,8 @@ export class HeadTailPlan {
       for (let i = 0; i < count; i++) {
         const row = r0 + i;
         const at = i * S;
-        writeHeadGradient(largest, largestAt, row * k, k, rowValues[row * ROW_FIELDS], scale, terms, at + 4, terms[at + 2], terms[at + 3], out, row * n, work);
+        const cut = tops[row * fields + k + 1];
+        writeHeadGradient(largest, largestAt, row * candidates, candidates, cut, k, rowValues[row * ROW_FIELDS], scale, terms, at + 4, terms[at + 2], terms[at + 3], out, row * n, work);
       }
     }
     return out;

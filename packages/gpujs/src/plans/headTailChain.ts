@@ -1,7 +1,6 @@
 /**
  * The headTail chain of one shape: how each tree level is laid out, and the kernel calls for one
- * chunk of rows, leaves to root, the per-row terms, complements back down, gradient
- * (kernels/headTail.ts).
+ * chunk of rows, leaves to root, the per-row terms, the gradient (kernels/headTail.ts).
  *
  * Where the mode's tuning says so (webasm) the chain is recorded once per shape as a gpu.js
  * pipeline (`gpu.createPipeline`): every step then runs over one wasm memory with nothing copied
@@ -15,12 +14,6 @@ import { flatten } from '../kernels/output.js';
 import { POW2 } from '../kernels/snippets.js';
 import type { TreeShape } from '../tree.js';
 import { gpuJs } from '../gpuJsModule.js';
-
-/**
- * Largest k for which the gradient kernel forms the level-3 complement itself from the level-4
- * one (its code holds degrees up to 4); larger k keep a complement pass down to level 3.
- */
-const GRADIENT_FROM_LEVEL_FOUR_MAX_K = 5;
 
 /** One argument of a recorded step: a chain input, an earlier step's output, or a fixed array. */
 type StepArgument = { input: 'values' | 'rows' | 'tops' | 'call' } | { step: number } | { literal: Float32Array };
@@ -43,7 +36,7 @@ interface Step {
 
 /**
  * What one chunk returns: per row `termsPerRow` terms (loss, g, g / F[k], g / F[k-1], then the
- * tree's root R[0..k-1]) and the gradient rows (0 at the entries above the shift).
+ * tree's root R[0..k-1], then F[0..k-1]) and the gradient rows (0 at the head's entries).
  */
 export interface HeadTailChunkResult {
   terms: Float32Array;
@@ -56,7 +49,7 @@ export interface HeadTailChunkResult {
 export class HeadTailChain {
   readonly steps: Step[] = [];
   readonly results: { terms: number; grad: number };
-  /** Terms per row in the `terms` result: 4 + k rounded up to a multiple of 4. */
+  /** Terms per row in the `terms` result: 4 + twice k rounded up to a multiple of 4. */
   readonly termsPerRow: number;
   private pipeline: ((...args: unknown[]) => Promise<unknown>) & { destroy(): unknown } | null = null;
 
@@ -66,15 +59,16 @@ export class HeadTailChain {
     const leafStep = this.add('headTailLeaves', 0, fl, [
       { input: 'values' },
       { input: 'rows' },
+      { input: 'tops' },
       { input: 'call' },
       { literal: POW2 },
-      { literal: new Float32Array([shape.n, fl.Y, fl.P]) },
+      { literal: new Float32Array([shape.n, fl.Y, fl.P, k]) },
     ]);
     const levels = this.addLevels(leafStep);
     const root = levels[shape.depth];
-    // [4, S / 4, rows]: the first group of 4 the terms, the others R (read back as one view per
+    // [4, S / 4, rows]: the first group of 4 the terms, then R, then F (read back as one view per
     // group of 4).
-    const S = 4 + 4 * Math.ceil(k / 4);
+    const S = 4 + 8 * Math.ceil(k / 4);
     this.termsPerRow = S;
     const terms = this.add('headTailRowTerms', 0, [4, S / 4, rows], [
       root.arg,
@@ -83,7 +77,7 @@ export class HeadTailChain {
       { input: 'call' },
       { literal: new Float32Array([k, S, root.perDegree, root.perRow]) },
     ]);
-    this.results = { terms, grad: grad ? this.addGradient(leafStep, levels, terms) : -1 };
+    this.results = { terms, grad: grad ? this.addGradient(leafStep, terms) : -1 };
   }
 
   /**
@@ -133,52 +127,17 @@ export class HeadTailChain {
     return levels;
   }
 
-  /** The down-sweep of complements and the gradient kernel; returns the step of the gradient rows. */
-  private addGradient(leafStep: number, levels: Stored[], terms: number): number {
-    const { n, depth, strides, nodes } = this.shape;
+  /** The gradient kernel and the removal of the padding; returns the step of the gradient rows. */
+  private addGradient(leafStep: number, terms: number): number {
+    const { n, depth, nodes } = this.shape;
     const { rows, k } = this;
     const leaves = 2 ** depth;
-    // Complements from the root's children down to level 3 (the gradient kernel does levels 2 to
-    // 0), or down to level 4 where the gradient kernel forms the level-3 one itself (k <= 5); T
-    // stands for the complement of the root.
-    const fromLevelFour = k <= GRADIENT_FROM_LEVEL_FOUR_MAX_K && depth >= 4;
-    // The root's complement is T, the product of the entries above the shift (an input, as a
-    // kernel output like every other complement).
-    const topsStep = this.step('headProduct', 0, [k, rows], [{ input: 'tops' }, { literal: new Float32Array([k]) }]);
-    let complement: Stored = { arg: topsStep, perNode: 0, perDegree: 1, perRow: k };
-    for (let l = depth - 1; l >= (fromLevelFour ? 4 : 3); l--) {
-      const f = this.fold(nodes[l]);
-      const sib = levels[l];
-      complement = {
-        arg: this.step('headTailComplement', l, [f.X, rows * k * f.P], [
-          complement.arg,
-          sib.arg,
-          {
-            literal: new Float32Array([
-              k, strides[l], f.X, f.P, nodes[l], sib.perNode, sib.perDegree, sib.perRow,
-              complement.perNode, complement.perDegree, complement.perRow,
-            ]),
-          },
-        ]),
-        perNode: 1,
-        perDegree: nodes[l],
-        perRow: k * nodes[l],
-      };
-    }
     const fg = this.quads(nodes[2]);
-    const three = levels[3];
     const padded = this.add('headTailGradient', 0, fg, [
       { step: leafStep },
       { input: 'rows' },
-      complement.arg,
-      three.arg,
       { step: terms },
-      {
-        literal: new Float32Array([
-          n, k, fg.Y, fg.P, leaves, complement.perNode, complement.perDegree, complement.perRow, this.termsPerRow,
-          fromLevelFour ? 1 : 0, three.perNode, three.perDegree, three.perRow,
-        ]),
-      },
+      { literal: new Float32Array([n, k, fg.Y, fg.P, leaves, this.termsPerRow]) },
     ]);
     // [n, rows] where a row fits a texture side (one view per row to read back), else flat.
     const twoD = n <= this.maxWidth;
