@@ -1,8 +1,8 @@
 /**
  * Rows far longer than gpu.js's default loop cap (1000 iterations): every mode must agree with
  * the float64 reference on float32 inputs, on the hard regime (large scores, small tau, ties).
- * The k = 40, 60 and 500 cases run in the tilted regime (headTail coefficients could overflow
- * float32 there), the others in the headTail regime.
+ * The k = 40 and 60 cases run the headTail chain balanced (its plain coefficients could overflow
+ * float32 there), the k = 500 case the tilted regime, the others the plain headTail chain.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreBackend, type TopKBackend } from '@topk/core';

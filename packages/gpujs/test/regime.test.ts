@@ -1,13 +1,12 @@
-/** Which regime computes the smooth loss of a shape: headTail where its bound holds, tilted elsewhere. */
+/** Which regime computes the smooth loss of a shape: headTail (balanced beyond its bound) up to k = 64 or within the bound, tilted elsewhere. */
 import { describe, expect, it } from 'vitest';
 import { FLOAT32_HEAD_TAIL_BOUND } from '@topk/core/rows';
-import { regimeOf } from '../src/regime.js';
+import { headTailBalanced, regimeOf } from '../src/regime.js';
 
-/** The definition restated exactly: the largest C(leaves, m), m <= k, leaves = the row padded to a power of two (at least 8). */
-function headTailHolds(n: number, k: number): boolean {
+/** The bound restated exactly: the largest C(leaves, m), m <= k, leaves = the row padded to a power of two. */
+function boundHolds(n: number, k: number): boolean {
   let leaves = 2;
   while (leaves < n) leaves *= 2;
-  if (leaves < 8) return false;
   let binomial = 1n;
   let largest = 1n;
   for (let m = 1; m <= Math.min(k, leaves); m++) {
@@ -17,27 +16,43 @@ function headTailHolds(n: number, k: number): boolean {
   return largest <= BigInt(FLOAT32_HEAD_TAIL_BOUND);
 }
 
+/** The regime restated: headTail from 8 padded leaves, balanced beyond the bound, for k up to 64 or within the bound. */
+function expectedRegime(n: number, k: number): string {
+  let leaves = 2;
+  while (leaves < n) leaves *= 2;
+  if (leaves < 8) return 'tilted';
+  return k <= 64 || boundHolds(n, k) ? 'headTail' : 'tilted';
+}
+
 describe('regimeOf', () => {
-  it('takes headTail on the shapes docs/gpujs.md names: every coefficient C(leaves, m), m <= k, within 1e30', () => {
-    expect(regimeOf(1000, 5)).toBe('headTail'); // C(1024, 5) = 9e12
-    expect(regimeOf(5000, 5)).toBe('headTail'); // C(8192, 5) = 3e17
-    expect(regimeOf(60, 59)).toBe('headTail'); // C(64, 32) = 1.8e18 bounds every degree
-    expect(regimeOf(100000, 5)).toBe('headTail'); // C(131072, 5) = 3e23
-    expect(regimeOf(5, 4)).toBe('headTail');
+  it('takes headTail, unbalanced, on the shapes docs/gpujs.md names: every coefficient C(leaves, m), m <= k, within 1e30', () => {
+    for (const [n, k] of [[1000, 5], [1000, 10], [5000, 5], [60, 59], [100000, 5], [5, 4]]) {
+      expect(regimeOf(n, k)).toBe('headTail');
+      expect(headTailBalanced(n, k)).toBe(false);
+    }
   });
 
-  it('takes tilted where a coefficient could pass 1e30, and for rows of up to 4 entries', () => {
-    expect(regimeOf(4097, 40)).toBe('tilted'); // C(8192, 40) ~ 1e109
-    expect(regimeOf(1000, 50)).toBe('tilted'); // C(1024, 50) ~ 1e84
-    expect(regimeOf(300, 60)).toBe('tilted'); // C(512, 60) ~ 1e77
-    expect(regimeOf(100000, 8)).toBe('tilted'); // C(131072, 8) ~ 4e36
+  it('takes headTail, balanced, where a coefficient could pass 1e30 and k <= 64', () => {
+    for (const [n, k] of [[1000, 50], [4097, 40], [300, 60], [100000, 8], [1000, 64]]) {
+      expect(regimeOf(n, k)).toBe('headTail');
+      expect(headTailBalanced(n, k)).toBe(true);
+    }
+  });
+
+  it('takes tilted beyond the bound for k > 64, and for rows of up to 4 entries', () => {
+    expect(regimeOf(1000, 65)).toBe('tilted'); // C(1024, 65) ~ 1e99
+    expect(regimeOf(1000, 300)).toBe('tilted');
+    expect(regimeOf(100000, 500)).toBe('tilted');
     expect(regimeOf(2, 1)).toBe('tilted');
     expect(regimeOf(4, 3)).toBe('tilted');
   });
 
   it.each([
-    [8, 7], [9, 3], [100, 10], [1000, 13], [1000, 14], [4000, 10], [4000, 11], [5000, 9], [5000, 10], [100000, 6], [100000, 7],
-  ])('n = %i, k = %i (each side of the boundary): agrees with the bound computed exactly in integers', (n, k) => {
-    expect(regimeOf(n, k)).toBe(headTailHolds(n, k) ? 'headTail' : 'tilted');
+    [8, 7], [9, 3], [100, 10], [100, 64], [100, 65], [128, 65], [129, 65], [1000, 13], [1000, 14], [4000, 10], [4000, 11], [5000, 9], [5000, 10], [100000, 6], [100000, 7],
+  ])('n = %i, k = %i (each side of the boundaries): agrees with the bound computed exactly in integers', (n, k) => {
+    expect(regimeOf(n, k)).toBe(expectedRegime(n, k));
+    let leaves = 2;
+    while (leaves < n) leaves *= 2;
+    if (leaves >= 8) expect(headTailBalanced(n, k)).toBe(!boundHolds(n, k));
   });
 });

@@ -14,7 +14,12 @@
  * shift itself contribute 1 each). Sums of positive float32 terms lose about one rounding per
  * level, against log space's rounding of log values up to log C(n, m). What underflows (terms
  * below 1e-38) is negligible next to quantities of at least 1. (This is core's split: the head
- * apart, the tail rescaled.)
+ * apart, the tail rescaled.) Where C(leaves, m) could pass 1e30 (k up to 64, regime.ts) the chain
+ * runs balanced: the host tilts the row (the shift moved so that the inclusion probabilities
+ * sum to k - 1/2) and divides each head factor by the sum of its coefficients, and level 3 divides
+ * each node by prod (1 + w) of its leaves, so that every node is a distribution, F that of the
+ * sum S of all, and F[k-1], F[k] lie at its mode (about 1 / sqrt(2 pi var S), the tilted
+ * regime's argument).
  *
  * Leaves are stored as w: e^{-|x|} (e^x, as x <= 0 below the cut), and 0 (the identity) for the
  * head, the label, the padding and x < -87 (where e^x would underflow). Without a sign to carry,
@@ -81,7 +86,9 @@ export function headTailLeaves(this: KernelThis, values: number[], rows: number[
  * Tree level 3 straight from the leaves: node q is the product of leaves 8q..8q+7 (two products
  * of two pairs), truncated to degrees < s. Output [X, rows * s * P] like headTailLevelUp (one degree
  * per quad, the node along x): the four lanes read four nodes' leaves, and the degree picks the
- * coefficient by a real branch. params: [s, X, P, leaves per row (padded)].
+ * coefficient by a real branch. Balanced (regime.ts), the node is divided by the sum of its
+ * coefficients, prod (1 + w): the product of its leaves' Bernoulli distributions.
+ * params: [s, X, P, leaves per row (padded), balanced].
  */
 export function headTailLevelThree(this: KernelThis, leaves: number[], params: number[]): number {
   const s = params[0];
@@ -118,15 +125,17 @@ export function headTailLevelThree(this: KernelThis, leaves: number[], params: n
   const B2 = v2 + u1 * v1 + u2;
   const B3 = u1 * v2 + u2 * v1;
   const B4 = u2 * v2;
-  if (m < 0.5) return 1;
-  if (m < 1.5) return B1 + A1;
-  if (m < 2.5) return B2 + A1 * B1 + A2;
-  if (m < 3.5) return B3 + A1 * B2 + A2 * B1 + A3;
-  if (m < 4.5) return B4 + A1 * B3 + A2 * B2 + A3 * B1 + A4;
-  if (m < 5.5) return A1 * B4 + A2 * B3 + A3 * B2 + A4 * B1;
-  if (m < 6.5) return A2 * B4 + A3 * B3 + A4 * B2;
-  if (m < 7.5) return A3 * B4 + A4 * B3;
-  return A4 * B4;
+  let norm = 1;
+  if (params[4] > 0.5) norm = 1 / ((1 + w0) * (1 + w1) * (1 + w2) * (1 + w3) * (1 + w4) * (1 + w5) * (1 + w6) * (1 + w7));
+  if (m < 0.5) return norm;
+  if (m < 1.5) return (B1 + A1) * norm;
+  if (m < 2.5) return (B2 + A1 * B1 + A2) * norm;
+  if (m < 3.5) return (B3 + A1 * B2 + A2 * B1 + A3) * norm;
+  if (m < 4.5) return (B4 + A1 * B3 + A2 * B2 + A3 * B1 + A4) * norm;
+  if (m < 5.5) return (A1 * B4 + A2 * B3 + A3 * B2 + A4 * B1) * norm;
+  if (m < 6.5) return (A2 * B4 + A3 * B3 + A4 * B2) * norm;
+  if (m < 7.5) return (A3 * B4 + A4 * B3) * norm;
+  return A4 * B4 * norm;
 }
 
 /**
@@ -175,7 +184,7 @@ export function headTailLevelUp(this: KernelThis, below: number[], params: numbe
  * multiple of 4): the loss tau softplus(z), g = multiplier * rho / k with rho = sigmoid(z),
  * g / F[k], g / F[k-1], then the tree's root R[0..k-1] (the host forms the head's gradient from
  * it), then F[0..k-1] (the gradient's recursion reads it), where F = R T and
- * z = offset + log F[k] - log F[k-1] (F[k], F[k-1] >= 1). Row and group are the same across a
+ * z = offset + log F[k] - log F[k-1] (F[k], F[k-1] >= 1, balanced about 1e-3 or more). Row and group are the same across a
  * quad, so F[k], F[k-1], log and exp run once per quad of the first group only (in webasm a
  * transcendental is a JavaScript call, per lane where it varies).
  * params: [k, S, root per degree, root per row].
@@ -208,8 +217,12 @@ export function headTailRowTerms(this: KernelThis, root: number[], rows: number[
     fk += root[base + (k - t3) * perDegree] * tt;
     fk1 += root[base + (k - 1 - t3) * perDegree] * tt;
   }
-  // R[0] = 1: the last term of F[k].
-  fk += tops[tb + k];
+  // R[0] = 1 (balanced: its own value): the last term of F[k].
+  fk += root[base] * tops[tb + k];
+  // F[k] and F[k-1] are at least 1, or balanced about 1 / sqrt(2 pi var S) (plans/head.ts): the
+  // floor only keeps a log finite.
+  fk = Math.max(fk, 1e-37);
+  fk1 = Math.max(fk1, 1e-37);
   const zr = rows[row * 4 + 1] + Math.log(fk) - Math.log(fk1);
   const e = Math.exp(-Math.abs(zr));
   // softplus(z) = max(z, 0) + log(1 + e), e = exp(-|z|).

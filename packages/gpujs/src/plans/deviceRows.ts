@@ -2,7 +2,8 @@
  * What the host prepares for the device, per row, before either regime's kernels run: the
  * kernels' scores (scaled where float32 could not hold them), the shift and z's offset formed in
  * float64, the head where the regime is `headTail` (the 2k - 1 largest of s\y, the cut and the
- * product of the entries at or above it: plans/head.ts), and the tilt where it is `tilted`.
+ * product of the entries at or above it: plans/head.ts), and the tilt where it is `tilted` or the
+ * headTail chain runs balanced (regime.ts).
  */
 import { kthLargest, type Regime } from '@topk/core/rows';
 import {
@@ -14,7 +15,8 @@ import {
   Z_OFFSET_CAP,
   Z_OFFSET_FLOOR,
 } from '../float32Range.js';
-import { headCut, headProduct } from './head.js';
+import { headTailBalanced } from '../regime.js';
+import { cutAbove, headCut, headProduct } from './head.js';
 import { leafTilt } from './tilt.js';
 
 /** Per-row values the kernels read, in this order: shift, z offset, label, gradient multiplier. */
@@ -39,6 +41,8 @@ export interface DeviceRows {
   /** Per row the {@link largestCount}(n, k) largest of s\y in the kernels' units, and their positions (headTail). */
   readonly largest: Float64Array;
   readonly largestAt: Int32Array;
+  /** Whether the headTail chain runs balanced (regime.ts: its factors divided by their sums). */
+  readonly balanced: boolean;
   /** lambda of the host scaling: the device's losses are multiplied by it. */
   readonly lambda: number;
   /** Per row tau (offset - cap) where z's offset was capped, added to its loss. */
@@ -79,12 +83,13 @@ export function prepareDeviceRows(
   factors: Float64Array,
 ): DeviceRows {
   const tilted = regime === 'tilted';
+  const balanced = !tilted && headTailBalanced(n, k);
   // Host scaling (float32Range.ts): the kernels see (s - c) / lambda and tau / lambda.
   const largestScore = maxAbs(scores);
   const lambda = hostScale(tau, k, largestScore);
   // The tilt moves the float32 shift by theta k tau: where the scores' spacing is coarse against
   // k tau that move would round away, so the kernels get differences from the shift instead.
-  const scaled = lambda !== 1 || (tilted && tiltRoundsAway(largestScore, k, tau));
+  const scaled = lambda !== 1 || ((tilted || balanced) && tiltRoundsAway(largestScore, k, tau));
   const kernelScores = scaled ? new Float32Array(batch * n) : scores;
   const kernelTau = tau / lambda;
   const rowValues = new Float32Array(batch * ROW_FIELDS);
@@ -101,7 +106,7 @@ export function prepareDeviceRows(
   const scale = 1 / (k * kernelTau);
   const capped = new Float64Array(batch);
   const hostFactor = new Uint8Array(batch);
-  const tiltWork = tilted ? new Float64Array(n) : null;
+  const tiltWork = tilted || balanced ? new Float64Array(n) : null;
   for (let i = 0; i < batch; i++) {
     const y = labels[i];
     const offset = i * n;
@@ -121,15 +126,28 @@ export function prepareDeviceRows(
       c = 0;
     }
     const cUntilted = c;
+    // The offset below is formed with the float32 shift the kernels use, so theta's rounding cancels.
+    if (tilted && !hardRows[i]) c = Math.fround(c - leafTilt(kernelScores, offset, n, k, y, c, scale, tiltWork!) / scale);
     if (!tilted) {
       largest.set(heap, i * count);
       largestAt.set(heapAt, i * count);
-      const cut = headCut(heap, 0, count, k);
-      headProduct(heap, 0, count, cut, k, c, scale, tops, i * fields, work);
+      let cut = headCut(heap, 0, count, k);
+      if (balanced && !hardRows[i]) {
+        // Tilted, the head need only hold the entries above the tilted shift, those with p > 1/2
+        // (plans/head.ts); the tilt is kept at most -x of the (2k-1)-th largest, which a balancing
+        // tilt never passes but its few Newton steps might, so that they are among the heap's.
+        let theta = leafTilt(kernelScores, offset, n, k, y, c, scale, tiltWork!);
+        if (count === 2 * k - 1) {
+          let least = Infinity;
+          for (let q = 0; q < count; q++) least = Math.min(least, heap[q]);
+          theta = Math.min(theta, (c - least) * scale);
+        }
+        c = Math.fround(c - theta / scale);
+        cut = Math.max(cut, cutAbove(c));
+      }
+      headProduct(heap, 0, count, cut, k, c, scale, balanced, tops, i * fields, work);
       tops[i * fields + k + 1] = cut;
     }
-    // The offset below is formed with the float32 shift the kernels use, so theta's rounding cancels.
-    if (tilted && !hardRows[i]) c = Math.fround(c - leafTilt(kernelScores, offset, n, k, y, c, scale, tiltWork!) / scale);
     rowValues[i * ROW_FIELDS] = c;
     // z = alpha/tau + log sigma_k - log sigma_{k-1} - x_y, x_y = (s_y - c) / (k tau), formed in
     // float64 as tau z's offset = alpha - (s_y - c0) / k plus the tilt, then divided by tau.
@@ -142,7 +160,7 @@ export function prepareDeviceRows(
     hostFactor[i] = f === 0 || (f >= DEVICE_FACTOR_MIN && f <= 1) ? 0 : 1;
     rowValues[i * ROW_FIELDS + 3] = hostFactor[i] ? 1 : f;
   }
-  return { batch, n, k, tau: kernelTau, scores: kernelScores, rowValues, tops, largest, largestAt, lambda, capped, hostFactor };
+  return { batch, n, k, tau: kernelTau, scores: kernelScores, rowValues, tops, largest, largestAt, balanced, lambda, capped, hostFactor };
 }
 
 /** Rows `from .. from + count - 1` of a row-major matrix of `width` columns, as a flat kernel argument. */

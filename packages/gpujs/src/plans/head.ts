@@ -31,20 +31,26 @@ const MIN_NORMAL = 1.1754944e-38;
 /**
  * The cut of one row from the `count` largest entries of s\y (`value[at ..]`, in any order):
  * entries at or above it form the head. `count` is 2k - 1 where s\y has that many entries, and
- * then the cut is the smallest float32 above the (2k-1)-th largest, or the smallest normal float
- * where that would be subnormal or 0, and at most the largest float32; otherwise `count` covers
+ * then the cut lies just above the (2k-1)-th largest ({@link cutAbove}); otherwise `count` covers
  * all of s\y and the cut is minus the largest float32 (every entry is in the head).
- *
- * The cut is never subnormal, so that hardware that flushes subnormal inputs to 0 compares
- * every score with it as the host does. An entry the cut leaves in the tree although it lies
- * above the (2k-1)-th largest is within 2^-125 of it (x within 2^-85): its inclusion probability
- * is that one's to within 1e-25, so the argument above holds for it too.
  */
 export function headCut(value: Float64Array, at: number, count: number, k: number): number {
   if (count < 2 * k - 1) return -FLOAT32_MAX;
   let least = Infinity;
   for (let q = 0; q < count; q++) least = Math.min(least, value[at + q]);
-  const cut = nextFloat32Up(least);
+  return cutAbove(least);
+}
+
+/**
+ * The cut that puts the entries above the float32 `v` in the head: the smallest float32 above v,
+ * or the smallest normal float where that would be subnormal or 0, and at most the largest
+ * float32. The cut is never subnormal, so that hardware that flushes subnormal inputs to 0
+ * compares every score with it as the host does. An entry it leaves in the tree although it lies
+ * above v is within 2^-125 of v (x within 2^-85): its inclusion probability is v's to within
+ * 1e-25, so the argument above holds for it too.
+ */
+export function cutAbove(v: number): number {
+  const cut = nextFloat32Up(v);
   return Math.abs(cut) < MIN_NORMAL ? MIN_NORMAL : Math.min(cut, FLOAT32_MAX);
 }
 
@@ -61,27 +67,45 @@ function nextFloat32Up(v: number): number {
 
 /**
  * The factor of a head entry of value v with shift c and scale 1 / (k tau), as (a, b) with
- * factor a + b t: (e^{-x}, 1) where x > 0, else (1, e^x).
+ * factor a + b t: (e^{-x}, 1) where x > 0, else (1, e^x); `balanced`, divided by a + b (the
+ * distribution of a Bernoulli variable, p = sigmoid(x)).
  */
-function headFactor(v: number, c: number, scale: number, out: Float64Array, at: number): void {
+function headFactor(v: number, c: number, scale: number, balanced: boolean, out: Float64Array, at: number): void {
   const x = (v - c) * scale;
-  out[at] = x > 0 ? Math.exp(-x) : 1;
-  out[at + 1] = x > 0 ? 1 : Math.exp(x);
+  const e = Math.exp(-Math.abs(x));
+  const a = x > 0 ? e : 1;
+  const b = x > 0 ? 1 : e;
+  const sum = balanced ? 1 + e : 1;
+  out[at] = a / sum;
+  out[at + 1] = b / sum;
 }
 
 /**
  * Writes T[0..k] of one row into `out` at `at` (zeros past its degree), T the product of the
- * factors of the entries of `value[from .. from + count - 1]` at or above `cut`. `work` needs room
- * for 2 count + k + 1 numbers.
+ * factors of the entries of `value[from .. from + count - 1]` at or above `cut` (`balanced`: each
+ * divided by the sum of its coefficients, see headFactor). `work` needs room for 2 count + k + 1
+ * numbers.
  */
-export function headProduct(value: Float64Array, from: number, count: number, cut: number, k: number, c: number, scale: number, out: Float32Array, at: number, work: Float64Array): void {
+export function headProduct(
+  value: Float64Array,
+  from: number,
+  count: number,
+  cut: number,
+  k: number,
+  c: number,
+  scale: number,
+  balanced: boolean,
+  out: Float32Array,
+  at: number,
+  work: Float64Array,
+): void {
   const poly = 2 * count;
   work.fill(0, poly, poly + k + 1);
   work[poly] = 1;
   let degree = 0;
   for (let q = 0; q < count; q++) {
     if (value[from + q] < cut) continue;
-    headFactor(value[from + q], c, scale, work, 0);
+    headFactor(value[from + q], c, scale, balanced, work, 0);
     degree = multiplyByFactor(work, poly, degree, k, work[0], work[1]);
   }
   for (let m = 0; m <= k; m++) out[at + m] = work[poly + m];
@@ -99,8 +123,8 @@ function multiplyByFactor(work: Float64Array, at: number, degree: number, k: num
 /**
  * Gradient entries of the head among the `count` largest entries of s\y of one row
  * (`value[from ..]`, `position[from ..]`), written into `grad` at `gradOffset` plus the position,
- * from the tree's root `root[rootAt .. rootAt + k - 1]` (R[0..k-1]) and g / F[k], g / F[k-1].
- * With the head's factors in order, f_0 .. f_{h-1}, entry q's complement is
+ * from the tree's root `root[rootAt .. rootAt + k - 1]` (R[0..k-1]) and g / F[k], g / F[k-1]
+ * (`balanced` as in headProduct). With the head's factors in order, f_0 .. f_{h-1}, entry q's complement is
  * C_q = P_q U_{q+1}: P_q the product of the factors before q, U_{q+1} = R times those after it,
  * so one pass forward (the P_q, kept) and one back (U, multiplied by one factor per step) give
  * every C_q[k-1] and C_q[k-2] in O(h k) products of non-negative numbers.
@@ -115,6 +139,7 @@ export function writeHeadGradient(
   k: number,
   c: number,
   scale: number,
+  balanced: boolean,
   root: Float32Array,
   rootAt: number,
   gOverFk: number,
@@ -127,7 +152,7 @@ export function writeHeadGradient(
   let h = 0;
   for (let q = 0; q < count; q++) {
     if (value[from + q] < cut) continue;
-    headFactor(value[from + q], c, scale, work, 2 * h);
+    headFactor(value[from + q], c, scale, balanced, work, 2 * h);
     // The candidate's index, kept in the slot past the factors (read back below).
     work[2 * count + h] = q;
     h++;

@@ -63,7 +63,7 @@ export class HeadTailPlan {
         const row = r0 + i;
         const at = i * S;
         const cut = tops[row * fields + k + 1];
-        writeHeadGradient(largest, largestAt, row * candidates, candidates, cut, k, rowValues[row * ROW_FIELDS], scale, terms, at + 4, terms[at + 2], terms[at + 3], out, row * n, work);
+        writeHeadGradient(largest, largestAt, row * candidates, candidates, cut, k, rowValues[row * ROW_FIELDS], scale, rows.balanced, terms, at + 4, terms[at + 2], terms[at + 3], out, row * n, work);
       }
     }
     return out;

@@ -14,6 +14,7 @@ import { flatten } from '../kernels/output.js';
 import { POW2 } from '../kernels/snippets.js';
 import type { TreeShape } from '../tree.js';
 import { gpuJs } from '../gpuJsModule.js';
+import { headTailBalanced } from '../regime.js';
 
 /** One argument of a recorded step: a chain input, an earlier step's output, or a fixed array. */
 type StepArgument = { input: 'values' | 'rows' | 'tops' | 'call' } | { step: number } | { literal: Float32Array };
@@ -105,7 +106,7 @@ export class HeadTailChain {
     levels[3] = {
       arg: this.step('headTailLevelThree', 3, [f3.X, rows * strides[3] * f3.P], [
         { step: leafStep },
-        { literal: new Float32Array([strides[3], f3.X, f3.P, 2 ** depth]) },
+        { literal: new Float32Array([strides[3], f3.X, f3.P, 2 ** depth, headTailBalanced(this.shape.n, this.k) ? 1 : 0]) },
       ]),
       perNode: 1,
       perDegree: nodes[3],

@@ -1,5 +1,6 @@
 /**
- * The tilt of the tilted regime's leaves (kernels/tilted.ts), on the host.
+ * The tilt of the tilted regime's leaves (kernels/tilted.ts) and of the balanced headTail chain
+ * (kernels/headTail.ts), on the host.
  *
  * Those kernels store each leaf `1 + e^x t` divided by `1 + e^x`, i.e. as the distribution of
  * one Bernoulli variable with p = sigmoid(x), so that every node's polynomial is the distribution
