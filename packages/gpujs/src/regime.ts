@@ -7,11 +7,13 @@ import { treeShape } from './tree.js';
 const HEAD_TAIL_BOUND_LOG = Math.log(FLOAT32_HEAD_TAIL_BOUND);
 
 /**
- * Largest k of the balanced headTail chain (see {@link headTailBalanced}): its host work per row
- * (the head's product and gradient) grows as k^2, and beyond it the tilted regime's complement
- * sweep costs less.
+ * Largest k of the balanced headTail chain (see {@link headTailBalanced}). Up to it the chain is
+ * faster than the tilted regime's complement sweep on every shape measured (docs/gpujs.md), also
+ * with 2k - 2 entries in the head. The head's host work per row (its product and gradient, about
+ * 10 k^2 operations) grows faster than the device's, so larger k, past those measured with a full
+ * head, take the tilted regime.
  */
-export const BALANCED_HEAD_TAIL_MAX_K = 64;
+export const BALANCED_HEAD_TAIL_MAX_K = 512;
 
 /**
  * Whether a coefficient of degree m <= k of the padded tree's nodes or of F = R T (the root times

@@ -1,4 +1,4 @@
-/** Which regime computes the smooth loss of a shape: headTail (balanced beyond its bound) up to k = 64 or within the bound, tilted elsewhere. */
+/** Which regime computes the smooth loss of a shape: headTail (balanced beyond its bound) up to k = 512 or within the bound, tilted elsewhere. */
 import { describe, expect, it } from 'vitest';
 import { FLOAT32_HEAD_TAIL_BOUND } from '@topk/core/rows';
 import { headTailBalanced, regimeOf } from '../src/regime.js';
@@ -16,12 +16,12 @@ function boundHolds(n: number, k: number): boolean {
   return largest <= BigInt(FLOAT32_HEAD_TAIL_BOUND);
 }
 
-/** The regime restated: headTail from 8 padded leaves, balanced beyond the bound, for k up to 64 or within the bound. */
+/** The regime restated: headTail from 8 padded leaves, balanced beyond the bound, for k up to 512 or within the bound. */
 function expectedRegime(n: number, k: number): string {
   let leaves = 2;
   while (leaves < n) leaves *= 2;
   if (leaves < 8) return 'tilted';
-  return k <= 64 || boundHolds(n, k) ? 'headTail' : 'tilted';
+  return k <= 512 || boundHolds(n, k) ? 'headTail' : 'tilted';
 }
 
 describe('regimeOf', () => {
@@ -32,23 +32,22 @@ describe('regimeOf', () => {
     }
   });
 
-  it('takes headTail, balanced, where a coefficient could pass 1e30 and k <= 64', () => {
-    for (const [n, k] of [[1000, 50], [4097, 40], [300, 60], [100000, 8], [1000, 64]]) {
+  it('takes headTail, balanced, where a coefficient could pass 1e30 and k <= 512', () => {
+    for (const [n, k] of [[1000, 50], [4097, 40], [300, 60], [100000, 8], [1000, 300], [100000, 500], [1000, 512]]) {
       expect(regimeOf(n, k)).toBe('headTail');
       expect(headTailBalanced(n, k)).toBe(true);
     }
   });
 
-  it('takes tilted beyond the bound for k > 64, and for rows of up to 4 entries', () => {
-    expect(regimeOf(1000, 65)).toBe('tilted'); // C(1024, 65) ~ 1e99
-    expect(regimeOf(1000, 300)).toBe('tilted');
-    expect(regimeOf(100000, 500)).toBe('tilted');
+  it('takes tilted beyond the bound for k > 512, and for rows of up to 4 entries', () => {
+    expect(regimeOf(1000, 513)).toBe('tilted'); // C(1024, 512) ~ 1e307
+    expect(regimeOf(3000, 1000)).toBe('tilted');
     expect(regimeOf(2, 1)).toBe('tilted');
     expect(regimeOf(4, 3)).toBe('tilted');
   });
 
   it.each([
-    [8, 7], [9, 3], [100, 10], [100, 64], [100, 65], [128, 65], [129, 65], [1000, 13], [1000, 14], [4000, 10], [4000, 11], [5000, 9], [5000, 10], [100000, 6], [100000, 7],
+    [8, 7], [9, 3], [100, 10], [100, 64], [100, 65], [600, 512], [600, 513], [1024, 513], [1000, 13], [1000, 14], [4000, 10], [4000, 11], [5000, 9], [5000, 10], [100000, 6], [100000, 7],
   ])('n = %i, k = %i (each side of the boundaries): agrees with the bound computed exactly in integers', (n, k) => {
     expect(regimeOf(n, k)).toBe(expectedRegime(n, k));
     let leaves = 2;

@@ -14,7 +14,7 @@
  * shift itself contribute 1 each). Sums of positive float32 terms lose about one rounding per
  * level, against log space's rounding of log values up to log C(n, m). What underflows (terms
  * below 1e-38) is negligible next to quantities of at least 1. (This is core's split: the head
- * apart, the tail rescaled.) Where C(leaves, m) could pass 1e30 (k up to 64, regime.ts) the chain
+ * apart, the tail rescaled.) Where C(leaves, m) could pass 1e30 (k up to 512, regime.ts) the chain
  * runs balanced: the host tilts the row (the shift moved so that the inclusion probabilities
  * sum to k - 1/2) and divides each head factor by the sum of its coefficients, and level 3 divides
  * each node by prod (1 + w) of its leaves, so that every node is a distribution, F that of the
