@@ -19,7 +19,10 @@
  * would all exceed 1/2 and the sum k - 1/2), so its step multiplies earlier errors by
  * (p_j / (1 - p_j)) C_j[m-1] / C_j[m] <= 1 below the mode: the errors add up instead of growing.
  * The entries at or above the cut, the at most 2k - 2 above the (2k-1)-th largest, are exactly
- * those this argument does not cover (every entry of s\y where it has fewer than 2k entries).
+ * those this argument does not cover (every entry of s\y where it has fewer than 2k - 1).
+ * Balanced (regime.ts), the host knows the row's tilt, and the head is the entries with
+ * p_j > 1/2 themselves: those above the tilted shift (plans/deviceRows.ts), all among the 2k - 1
+ * largest.
  */
 
 /** The largest float32. */
