@@ -184,9 +184,9 @@ export function headTailLevelUp(this: KernelThis, below: number[], params: numbe
  * multiple of 4): the loss tau softplus(z), g = multiplier * rho / k with rho = sigmoid(z),
  * g / F[k], g / F[k-1], then the tree's root R[0..k-1] (the host forms the head's gradient from
  * it), then F[0..k-1] (the gradient's recursion reads it), where F = R T and
- * z = offset + log F[k] - log F[k-1] (F[k], F[k-1] >= 1, balanced about 1e-3 or more). Row and group are the same across a
- * quad, so F[k], F[k-1], log and exp run once per quad of the first group only (in webasm a
- * transcendental is a JavaScript call, per lane where it varies).
+ * z = offset + log F[k] - log F[k-1] (F[k], F[k-1] >= 1; balanced, about 1e-3 or more). Row and
+ * group are the same across a quad, so F[k], F[k-1], log and exp run once per quad of the first
+ * group only (in webasm a transcendental is a JavaScript call, per lane where it varies).
  * params: [k, S, root per degree, root per row].
  */
 export function headTailRowTerms(this: KernelThis, root: number[], rows: number[], tops: number[], call: number[], params: number[]): number {

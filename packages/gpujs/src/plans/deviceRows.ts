@@ -134,8 +134,8 @@ export function prepareDeviceRows(
       let cut = headCut(heap, 0, count, k);
       if (balanced && !hardRows[i]) {
         // Tilted, the head need only hold the entries above the tilted shift, those with p > 1/2
-        // (plans/head.ts); the tilt is kept at most -x of the (2k-1)-th largest, which a balancing
-        // tilt never passes but its few Newton steps might, so that they are among the heap's.
+        // (plans/head.ts). The tilt is kept at most -x of the (2k-1)-th largest, which a balancing
+        // tilt never passes but its few Newton steps might, so that the head stays in the heap.
         let theta = leafTilt(kernelScores, offset, n, k, y, c, scale, tiltWork!);
         if (count === 2 * k - 1) {
           let least = Infinity;

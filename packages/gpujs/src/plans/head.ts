@@ -127,10 +127,10 @@ function multiplyByFactor(work: Float64Array, at: number, degree: number, k: num
  * Gradient entries of the head among the `count` largest entries of s\y of one row
  * (`value[from ..]`, `position[from ..]`), written into `grad` at `gradOffset` plus the position,
  * from the tree's root `root[rootAt .. rootAt + k - 1]` (R[0..k-1]) and g / F[k], g / F[k-1]
- * (`balanced` as in headProduct). With the head's factors in order, f_0 .. f_{h-1}, entry q's complement is
- * C_q = P_q U_{q+1}: P_q the product of the factors before q, U_{q+1} = R times those after it,
- * so one pass forward (the P_q, kept) and one back (U, multiplied by one factor per step) give
- * every C_q[k-1] and C_q[k-2] in O(h k) products of non-negative numbers.
+ * (`balanced` as in headProduct). With the head's factors in order, f_0 .. f_{h-1}, entry q's
+ * complement is C_q = P_q U_{q+1}: P_q the product of the factors before q, U_{q+1} = R times
+ * those after it, so one pass forward (the P_q, kept) and one back (U, multiplied by one factor
+ * per step) give every C_q[k-1] and C_q[k-2] in O(h k) products of non-negative numbers.
  * `work` needs room for (k + 3) count + k numbers.
  */
 export function writeHeadGradient(
