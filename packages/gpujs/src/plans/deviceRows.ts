@@ -126,22 +126,20 @@ export function prepareDeviceRows(
       c = 0;
     }
     const cUntilted = c;
+    // The heap's smallest in the kernels' units (scaledDifference keeps the order).
+    const smallest = scaled ? scaledDifference(least, c0, lambda) : least;
     // The offset below is formed with the float32 shift the kernels use, so theta's rounding cancels.
     if (tilted && !hardRows[i]) c = Math.fround(c - leafTilt(kernelScores, offset, n, k, y, c, scale, tiltWork!) / scale);
     if (!tilted) {
       largest.set(heap, i * count);
       largestAt.set(heapAt, i * count);
-      let cut = headCut(heap, 0, count, k);
+      let cut = headCut(smallest, count, k);
       if (balanced && !hardRows[i]) {
         // Tilted, the head need only hold the entries above the tilted shift, those with p > 1/2
         // (plans/head.ts). The tilt is kept at most -x of the (2k-1)-th largest, which a balancing
         // tilt never passes but its few Newton steps might, so that the head stays in the heap.
         let theta = leafTilt(kernelScores, offset, n, k, y, c, scale, tiltWork!);
-        if (count === 2 * k - 1) {
-          let least = Infinity;
-          for (let q = 0; q < count; q++) least = Math.min(least, heap[q]);
-          theta = Math.min(theta, (c - least) * scale);
-        }
+        if (count === 2 * k - 1) theta = Math.min(theta, (c - smallest) * scale);
         c = Math.fround(c - theta / scale);
         cut = Math.max(cut, cutAbove(c));
       }

@@ -32,16 +32,14 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 const MIN_NORMAL = 1.1754944e-38;
 
 /**
- * The cut of one row from the `count` largest entries of s\y (`value[at ..]`, in any order):
- * entries at or above it form the head. `count` is 2k - 1 where s\y has that many entries, and
- * then the cut lies just above the (2k-1)-th largest ({@link cutAbove}); otherwise `count` covers
- * all of s\y and the cut is minus the largest float32 (every entry is in the head).
+ * The cut of one row whose `count` largest entries of s\y are the head's candidates, `least` the
+ * smallest of them: entries at or above it form the head. `count` is 2k - 1 where s\y has that
+ * many entries, and then the cut lies just above the (2k-1)-th largest ({@link cutAbove});
+ * otherwise `count` covers all of s\y and the cut is minus the largest float32 (every entry is in
+ * the head).
  */
-export function headCut(value: Float64Array, at: number, count: number, k: number): number {
-  if (count < 2 * k - 1) return -FLOAT32_MAX;
-  let least = Infinity;
-  for (let q = 0; q < count; q++) least = Math.min(least, value[at + q]);
-  return cutAbove(least);
+export function headCut(least: number, count: number, k: number): number {
+  return count < 2 * k - 1 ? -FLOAT32_MAX : cutAbove(least);
 }
 
 /**
