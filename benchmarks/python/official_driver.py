@@ -7,6 +7,7 @@ module on the scores the JavaScript benchmark wrote, so that both sides see the 
 
 Usage (the benchmark calls it; it is not meant to be run by hand):
     python3 official_driver.py --ref PATH --spec SPEC.json --out RESULT.json
+    python3 official_driver.py --ref PATH --serve
 
 SPEC.json:
     {"policy": {"warmup", "warmup_min_ms", "reps", "config_budget_ms", "max_run_ms", "budget_ms"},
@@ -18,11 +19,21 @@ RESULT.json: {"torch", "default_threads", "cuda_device", "speed": [...], "skippe
 Speed is measured on the CPU at each thread count and, when torch sees a CUDA device, on that
 device too (rows with "device": "cuda"). Every timed call starts from host scores and ends with the
 loss and gradient on the host, as a call of the JavaScript backends does.
+
+--serve keeps one process alive so that the benchmark can time the official code in blocks that
+alternate with its own backends. It reads one JSON request a line on stdin and answers each with
+one JSON line on stdout:
+    {"load": {"n", "k", "batch", "scores", "labels"}}  -> {"torch", "default_threads"}
+    {"time": {"threads", "count", "cpu"}}              -> {"samples_ms": [...]}   (forward+backward, CPU)
+("cpu": the one CPU to run on, or null for every CPU the process started with; Linux only.)
+    {"cpu_seconds": true}                              -> {"cpu_seconds"}          (this process so far)
+It ends when stdin closes.
 """
 import argparse
 import contextlib
 import io
 import json
+import os
 import statistics
 import sys
 import time
@@ -43,15 +54,58 @@ def make_loss(svm_module, n, k, tau):
         return svm_module.SmoothTopkSVM(n_classes=n, alpha=1.0, tau=tau, k=k)
 
 
+def forward_backward_task(torch, loss_fn, scores_np, labels, device):
+    """One call as the JavaScript backends make it: host scores in, host gradient out."""
+    def task():
+        x = torch.from_numpy(scores_np).to(device).requires_grad_(True)
+        loss_fn(x, labels).backward()
+        x.grad.cpu().numpy()
+    return task
+
+
+def serve(torch, svm_module):
+    task = None
+    every_cpu = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    for line in sys.stdin:
+        request = json.loads(line)
+        if "load" in request:
+            entry = request["load"]
+            scores_np, labels_np = load(entry, np.float32)
+            task = forward_backward_task(torch, make_loss(svm_module, entry["n"], entry["k"], 1.0), scores_np, torch.from_numpy(labels_np), "cpu")
+            reply = {"torch": torch.__version__, "default_threads": torch.get_num_threads()}
+        elif "time" in request:
+            cpu = request["time"].get("cpu")
+            if every_cpu is not None:
+                os.sched_setaffinity(0, every_cpu if cpu is None else {cpu})
+            torch.set_num_threads(request["time"]["threads"])
+            samples = []
+            for _ in range(request["time"]["count"]):
+                t0 = time.perf_counter()
+                task()
+                samples.append((time.perf_counter() - t0) * 1000)
+            reply = {"samples_ms": samples}
+        else:
+            reply = {"cpu_seconds": time.process_time()}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--ref", required=True)
-    parser.add_argument("--spec", required=True)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--spec")
+    parser.add_argument("--out")
+    parser.add_argument("--serve", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, args.ref)
     import torch
     import topk.svm as svm_module
+
+    if args.serve:
+        serve(torch, svm_module)
+        return
+    if not (args.spec and args.out):
+        parser.error("--spec and --out are required without --serve")
 
     with open(args.spec) as f:
         spec = json.load(f)
@@ -97,11 +151,7 @@ def main():
                 with torch.no_grad():
                     loss_fn(torch.from_numpy(scores_np).to(device), labels).item()
 
-            def forward_backward():
-                x = torch.from_numpy(scores_np).to(device).requires_grad_(True)
-                loss_fn(x, labels).backward()
-                x.grad.cpu().numpy()
-
+            forward_backward = forward_backward_task(torch, loss_fn, scores_np, labels, device)
             for op, task in (("forward", forward), ("forward+backward", forward_backward)):
                 key = (device, threads, op, k)
                 previous = [r for r in result["speed"] if (r["device"], r["threads"], r["op"], r["k"]) == key and r["n"] < n]

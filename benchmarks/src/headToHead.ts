@@ -1,31 +1,22 @@
 /**
  * Head to head at the backends' aim point (n = 1000, k = 5, and larger k for the backends with
  * speed aims, aims.ts): each backend timed against core (and against its own cross-entropy) in
- * alternating blocks of calls, so that both sides of every ratio come from the same minutes of
- * the machine. The speed grid measures one backend after another, minutes apart;
- * on a machine whose speed drifts (this one alternates between a fast and a slow phase, 1.5x
- * apart) ratios of those figures carry the drift. Blocks rather than single alternating calls,
- * because a call right after another backend's call pays for its caches and garbage.
+ * alternating blocks of calls (alternation.ts).
  */
 import { createCoreBackend, type TopKBackend } from '@topk/core';
 import { hasSpeedAims } from './aims.js';
+import { alternate, timedCalls, type AlternationPlan } from './alternation.js';
 import type { CrossEntropyRunner, FoundBackend } from './backends.js';
 import type { BatchCache } from './speed.js';
 import { lossRequest } from './speed.js';
-import { nowMs, summarise, yieldToEventLoop, type TimingSummary } from './stats.js';
+import { summarise, type TimingSummary } from './stats.js';
 
 /** How a head-to-head comparison runs. */
-export interface HeadToHeadPlan {
+export interface HeadToHeadPlan extends AlternationPlan {
   readonly n: number;
   readonly k: number;
   /** Further k at which the backends with speed aims ({@link hasSpeedAims}) are timed too. */
   readonly aimKs: readonly number[];
-  /** Rounds of blocks; each round runs one block of every contender, in a rotated order. */
-  readonly rounds: number;
-  /** Consecutive timed calls of one contender. */
-  readonly block: number;
-  /** Rounds are cut so that one backend's comparison takes about this long. */
-  readonly budgetMs: number;
 }
 
 /** One backend against core at one (n, k), forward+backward. */
@@ -47,25 +38,10 @@ export interface HeadToHeadResult {
   readonly roundRatiosToCore: number[];
 }
 
-interface Contender {
-  readonly run: () => Promise<unknown>;
-  readonly samples: number[];
-  readonly roundMedians: number[];
-}
+/** Rounded to three decimals, as ratios are reported. */
+export const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const round3 = (x: number) => Math.round(x * 1000) / 1000;
-
-/**
- * Times `backend` against `core` (and the backend's cross-entropy) at the plan's (n, k):
- * a warm-up of each, then rounds of one block each, the order rotated every round so that no
- * contender always follows the same one.
- */
+/** Times `backend` against `core` (and the backend's cross-entropy) at the plan's (n, k) in alternating blocks. */
 export async function runHeadToHead(
   backend: FoundBackend,
   core: TopKBackend,
@@ -76,38 +52,11 @@ export async function runHeadToHead(
   const batch = cache.get(plan.n);
   const lossOf = (b: TopKBackend) => () => b.loss(lossRequest(batch, b.precision, plan.k, true));
   const crossEntropy: CrossEntropyRunner | null = backend.crossEntropy;
-  const contenders: Contender[] = [lossOf(backend.backend), lossOf(core), ...(crossEntropy ? [() => crossEntropy(batch)] : [])].map((run) => ({ run, samples: [], roundMedians: [] }));
-  let slowestMs = 0;
-  for (const c of contenders) {
-    let spent = 0;
-    for (let i = 0; i < 2 || spent < warmupMinMs; i++) {
-      const start = nowMs();
-      await c.run();
-      const ms = nowMs() - start;
-      spent += ms;
-      if (i > 0) slowestMs = Math.max(slowestMs, ms);
-    }
-  }
-  const perRoundMs = Math.max(1e-3, contenders.length * plan.block * slowestMs);
-  const rounds = Math.max(1, Math.min(plan.rounds, Math.floor(plan.budgetMs / perRoundMs)));
-  for (let r = 0; r < rounds; r++) {
-    const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]);
-    for (const c of order) {
-      const block: number[] = [];
-      for (let i = 0; i < plan.block; i++) {
-        const start = nowMs();
-        await c.run();
-        block.push(nowMs() - start);
-      }
-      c.samples.push(...block);
-      c.roundMedians.push(median(block));
-      await yieldToEventLoop();
-    }
-  }
-  const [mine, coreSide, ce] = contenders;
-  const backendMs = summarise(mine.samples);
-  const coreMs = summarise(coreSide.samples);
-  const crossEntropyMs = ce ? summarise(ce.samples) : null;
+  const runs = [lossOf(backend.backend), lossOf(core), ...(crossEntropy ? [() => crossEntropy(batch)] : [])];
+  const { rounds, samples, roundMedians } = await alternate(runs.map(timedCalls), plan, warmupMinMs);
+  const backendMs = summarise(samples[0]);
+  const coreMs = summarise(samples[1]);
+  const crossEntropyMs = crossEntropy ? summarise(samples[2]) : null;
   return {
     backend: backend.name,
     batch: batch.batch,
@@ -120,7 +69,7 @@ export async function runHeadToHead(
     crossEntropyMs,
     toCore: round3(backendMs.medianMs / coreMs.medianMs),
     toCrossEntropy: crossEntropyMs ? round3(backendMs.medianMs / crossEntropyMs.medianMs) : null,
-    roundRatiosToCore: mine.roundMedians.map((m, i) => round3(m / coreSide.roundMedians[i])),
+    roundRatiosToCore: roundMedians[0].map((m, i) => round3(m / roundMedians[1][i])),
   };
 }
 

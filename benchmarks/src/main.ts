@@ -21,6 +21,7 @@ import { findOtherMachineRuns, summariseOtherMachine } from './otherMachines.js'
 import { PROFILES, type Profile } from './profiles.js';
 import { outputPaths, type OutputPaths } from './outputPaths.js';
 import { runPytorch } from './pytorch.js';
+import { runPytorchHeadToHead, type PytorchHeadToHeadResult } from './pytorchHeadToHead.js';
 import { checkTargets, computeRatios, describeMachine, terminalSummary, type BenchmarkReport, type MachineDescription } from './report.js';
 import { BatchCache, planGrid, runSpeedGrid, type SkippedConfig, type SpeedResult } from './speed.js';
 import { headToHeadSteps, runHeadToHeads } from './headToHead.js';
@@ -199,7 +200,8 @@ async function main(): Promise<void> {
 
   const cache = new BatchCache(profile.batch);
   const vectors = findVectors(options.vectors);
-  const total = phaseSteps(profile, found, true) + 1 + (options.pytorchRef ? 1 : 0);
+  const pytorchOptions = options.pytorchRef ? { refPath: resolve(options.pytorchRef), python: options.python } : null;
+  const total = phaseSteps(profile, found, true) + 1 + (pytorchOptions ? 2 : 0);
   const bar = new SingleBar(
     { format: '{bar} {percentage}% | {value}/{total} | {duration_formatted} | {task}', hideCursor: true, noTTYOutput: true, notTTYSchedule: 15000, etaBuffer: 20 },
     Presets.shades_classic,
@@ -210,6 +212,19 @@ async function main(): Promise<void> {
 
   const phases = await runPhases(profile, found, cache, tick, note, true);
   const { speed, skippedConfigs, headToHead, algorithms, stability, loads } = phases;
+  // Core against the official code in the same minutes, while core's threads are still warm.
+  let pytorchHeadToHead: PytorchHeadToHeadResult | null = null;
+  let pytorchHeadToHeadFailure = '';
+  if (pytorchOptions) {
+    note('official PyTorch: head to head with core');
+    try {
+      pytorchHeadToHead = await runPytorchHeadToHead(found, cache, profile.headToHead, pytorchOptions);
+      loads.push(pytorchHeadToHead.load);
+    } catch (error) {
+      pytorchHeadToHeadFailure = `; its head to head with core failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    tick('official PyTorch: head to head with core');
+  }
   await disposeAll(found);
   const adapters = adaptersOf(found);
   const foundNames = found.map((b) => b.name);
@@ -245,11 +260,11 @@ async function main(): Promise<void> {
   tick('exact vectors');
   let pytorch = null;
   let pytorchNote = 'not asked for (pass --pytorch-ref PATH --python /usr/bin/python3)';
-  if (options.pytorchRef) {
+  if (pytorchOptions) {
     note('official PyTorch implementation');
     try {
-      pytorch = await runPytorch(profile, cache, { refPath: resolve(options.pytorchRef), python: options.python }, () => undefined);
-      pytorchNote = `run from ${options.pytorchRef} with ${options.python}`;
+      pytorch = await runPytorch(profile, cache, pytorchOptions, () => undefined);
+      pytorchNote = `run from ${options.pytorchRef} with ${options.python}${pytorchHeadToHeadFailure}`;
     } catch (error) {
       pytorchNote = `failed: ${error instanceof Error ? error.message : String(error)}`;
     }
@@ -285,6 +300,7 @@ async function main(): Promise<void> {
     },
     pytorch,
     pytorchNote,
+    pytorchHeadToHead,
     loads,
     targets: [],
   };

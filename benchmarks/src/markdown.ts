@@ -1,7 +1,8 @@
 /** The benchmark page (benchmarks/results/<profile>/benchmarks.md, or docs/benchmarks.md with --write-docs), made from a run's report: every number in it comes from that run. */
 import { BACKEND_AIMS } from './aims.js';
 import type { ChartFile } from './charts.js';
-import { HEAD_TO_HEAD_HEADER, SPEED_HEADER, headToHeadRows, speedRows, type BenchmarkReport } from './report.js';
+import { HEAD_TO_HEAD_HEADER, PYTORCH_HEAD_TO_HEAD_HEADER, SPEED_HEADER, headToHeadRows, pytorchHeadToHeadRows, speedRows, type BenchmarkReport } from './report.js';
+import { PYTORCH_HEAD_TO_HEAD_WARMUP_MS } from './pytorchHeadToHead.js';
 import type { StabilityCell } from './stability.js';
 import { ISOLATED_BACKENDS } from './isolated.js';
 import { LOAD_TOLERANCE_CORES } from './load.js';
@@ -78,7 +79,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
     '- `npm run bench`: the default profile (batch 256, n in {100, 1000, 10000, 100000}, k in {1, 2, 5, 10, 50}, k = 20 and 100 on core too), under 20 minutes on a 2-core machine; configurations that would take too long on slow backends are skipped with the reason printed.',
     '- `npm run bench:quick`: the quick profile (n in {100, 1000}, k in {1, 5}), under 2 minutes; CI runs it.',
     '- Each run writes its JSON, its SVG charts and its page into `benchmarks/results/<profile>/` (`default`, `quick`, ...; not tracked by git) and leaves this page alone. `npm run bench -- --write-docs` writes them over this page and `docs/benchmarks/` instead; `node benchmarks/dist/main.js --from-json FILE` redraws the charts and the page of a saved run without measuring.',
-    '- Options (after `node benchmarks/dist/main.js`): `--batch N`, `--backends core,tfjs:wasm,...`, `--out-dir DIR`, `--markdown FILE`, `--no-markdown`, `--write-docs`, `--vectors exact.json`, and `--pytorch-ref PATH --python /usr/bin/python3` to run the official PyTorch implementation from a checkout at PATH on the same inputs in the same run (`benchmarks/python/official_driver.py` imports `topk` from that checkout; nothing of it is copied here). Environment variables `TOPK_PYTORCH_REF` and `TOPK_PYTHON` do the same for `npm run bench`.',
+    '- Options (after `node benchmarks/dist/main.js`): `--batch N`, `--backends core,tfjs:wasm,...`, `--out-dir DIR`, `--markdown FILE`, `--no-markdown`, `--write-docs`, `--vectors exact.json`, and `--pytorch-ref PATH --python /usr/bin/python3` to run the official PyTorch implementation from a checkout at PATH on the same inputs in the same run, over the speed grid and head to head with core (`benchmarks/python/official_driver.py` imports `topk` from that checkout; nothing of it is copied here). Environment variables `TOPK_PYTORCH_REF` and `TOPK_PYTHON` do the same for `npm run bench`.',
     '- gpu.js `headlessgl` needs an X display: run under `xvfb-run -a`, e.g. `xvfb-run -a npm run bench`. On a machine with a GPU see [benchmarks/gpu/README.md](../benchmarks/gpu/README.md).',
     '- `npm run bench:browser`: the same speed grid in a browser, on the CPU and GPU of the machine the browser runs on. It builds a static page (sources in `benchmarks/browser/`) and serves it at `http://127.0.0.1:8737/`; open that address in Chromium or Firefox and press Run. The page tries core, TF.js cpu, wasm, WebGL and WebGPU, and gpu.js WebGL 2, WebGL, WebGPU, WebAssembly and cpu, reports any that does not start with the reason, and shows a progress bar, the speed table, the head to head with core and the speed charts of this page; its last column checks each backend\'s losses and gradient on the timed batches against core\'s float64 results (1e-5). A link downloads the figures as JSON. Profiles: `smoke` (n = 100), `quick` (the default: n in {100, 1000, 10000}, k in {1, 5}) and `full` (the n and k of `npm run bench`). Options: `npm run bench:browser -- --port N --host 0.0.0.0 --profile smoke --backends core,tfjs`. The server sends the cross-origin isolation headers (SharedArrayBuffer, threads) and serves tfjs-backend-wasm\'s .wasm files itself; WebGPU and isolation need a secure origin, which `localhost` is (from another machine, forward the port: `ssh -L 8737:localhost:8737 HOST`).',
     '',
@@ -105,7 +106,12 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
     lines.push('');
   }
   lines.push('## Targets', '');
-  lines.push('Core\'s targets are checked on the speed grid below; the float32 backends\' aims on the head-to-head table.', '');
+  lines.push(
+    report.pytorchHeadToHead
+      ? 'Core\'s targets against the official code are checked on the head to head with PyTorch, its other targets on the speed grid below; the float32 backends\' aims on the head to head with core.'
+      : 'Core\'s targets are checked on the speed grid below; the float32 backends\' aims on the head to head with core.',
+    '',
+  );
   if (Math.max(m.loadAverage.start, m.loadAverage.end) > m.cores) {
     lines.push(
       `> Caveat: this run shared the machine with other work (load average ${m.loadAverage.start} to ${m.loadAverage.end} on ${m.cores} cores), so every time here is inflated, and unevenly: ` +
@@ -123,7 +129,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
         // A saved run may come from a profile without aimKs.
         ((s.headToHead.aimKs ?? []).length > 0 ? ` (and k = ${s.headToHead.aimKs.join(', ')} for the backends with speed aims: ${BACKEND_AIMS.map((a) => a.backend).join(', ')})` : '') +
         `, in alternating blocks: every round runs one block of consecutive timed calls of the backend, of core and of the backend's cross-entropy floor, in an order rotated each round, after a warm-up of each. ` +
-        'Both sides of each ratio come from the same minutes of the machine, which the speed grid below (one backend after another) cannot promise: this machine drifts between a fast and a slow phase. ' +
+        'Both sides of each ratio come from the same minutes of the machine, which the speed grid below (one backend after another) cannot promise: each core of this virtual machine slows down and speeds up again with the host's other work, by as much as 3x. ' +
         'Medians in milliseconds; "by round" is the range of the per-round ratios.',
       '',
     );
@@ -137,6 +143,20 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
     }
     for (const x of h2h.skipped) lines.push(`- not run: ${x.backend}: ${x.reason}`);
     if (h2h.skipped.length > 0) lines.push('');
+  }
+  const p = report.pytorchHeadToHead;
+  if (p) {
+    lines.push('## Head to head with the official PyTorch code', '');
+    lines.push(
+      `Core on one thread, core on its threads and the official \`SmoothTopkSVM\` (torch ${p.torchVersion}, float32, CPU) at each thread count, forward+backward on the same batch (batch ${p.batch}) at n = ${p.n}, k = ${p.k}, in alternating blocks as above: ` +
+        `${p.rounds} rounds of ${p.block} consecutive calls each, after a warm-up of at least ${PYTORCH_HEAD_TO_HEAD_WARMUP_MS / 1000} s each. One PyTorch process stays alive and times its own calls, so the figures leave out the exchange with it. ` +
+        (p.pinnedTo
+          ? `The one-threaded contenders (core, PyTorch on 1 thread) run on the same CPU within a round, CPU ${p.pinnedTo.join(', ')} in turn: the cores of a virtual machine need not be equally fast, and a thread tends to stay where it ran. `
+          : 'The one-threaded contenders could not be pinned to a CPU here, so each ran wherever the system placed it. ') +
+        'Medians (± median absolute deviation) in milliseconds; a ratio is how many times the yardstick\'s time a contender took, with its range over the rounds.',
+      '',
+    );
+    lines.push(table(PYTORCH_HEAD_TO_HEAD_HEADER, pytorchHeadToHeadRows(p)), '');
   }
   if (otherMachines.length > 0) {
     lines.push('## On other machines', '');
@@ -235,7 +255,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   if (report.pytorch) {
     const p = report.pytorch;
     lines.push(
-      `torch ${p.torchVersion} (default threads: ${p.defaultThreads}; measured with ${p.threadsMeasured.join(' and ')} thread(s)${p.cudaDevice ? ` and on CUDA (${p.cudaDevice}; host scores in, host gradient out, as for the JavaScript backends)` : ''}), the official \`SmoothTopkSVM\` module (tau = 1, alpha = 1, its hard switch included), float32, on the same scores and labels as the table above; its rows appear there as \`pytorch (...)\`. ` +
+      `torch ${p.torchVersion} (default threads: ${p.defaultThreads}; measured with ${p.threadsMeasured.join(' and ')} thread(s)${p.cudaDevice ? ` and on CUDA (${p.cudaDevice}; host scores in, host gradient out, as for the JavaScript backends)` : ''}), the official \`SmoothTopkSVM\` module (tau = 1, alpha = 1, its hard switch included), float32, on the same scores and labels as the table above; its rows appear there as \`pytorch (...)\`${report.pytorchHeadToHead ? ', and core\'s targets against it come from the head to head with it' : ''}. ` +
         `It took ${p.wallSeconds.toFixed(0)} s of the run.`,
       '',
     );

@@ -41,7 +41,13 @@ export interface PytorchReport {
   readonly load?: BlockLoad;
 }
 
-const DRIVER = fileURLToPath(new URL('../python/official_driver.py', import.meta.url));
+/** The driver script that runs the official code on the benchmark's inputs. */
+export const DRIVER = fileURLToPath(new URL('../python/official_driver.py', import.meta.url));
+
+/** The CPU thread counts the official code is timed at: one, torch's default (Debian's build starts with one) and every core. */
+export function pytorchThreadCounts(defaultThreads: number): number[] {
+  return [...new Set([1, defaultThreads, availableParallelism()])].sort((a, b) => a - b);
+}
 
 /** Name of the PyTorch "backend" in the figures: CPU at a thread count, or CUDA (threads null). */
 export function pytorchName(threads: number | null): string {
@@ -73,7 +79,7 @@ async function queryDefaultThreads(python: string): Promise<number> {
 }
 
 /** Writes a batch's float32 scores and int32 labels; returns the two paths. */
-async function writeBatch(dir: string, name: string, batch: Batch): Promise<{ scores: string; labels: string }> {
+export async function writeBatch(dir: string, name: string, batch: Batch): Promise<{ scores: string; labels: string }> {
   const scores = join(dir, `${name}.scores.f32`);
   const labels = join(dir, `${name}.labels.i32`);
   await writeFile(scores, new Uint8Array(batch.scores32.buffer, batch.scores32.byteOffset, batch.scores32.byteLength));
@@ -108,8 +114,7 @@ export async function runPytorch(profile: Profile, cache: BatchCache, options: P
   const dir = await mkdtemp(join(tmpdir(), 'topk-bench-pytorch-'));
   try {
     const defaultThreads = await queryDefaultThreads(options.python);
-    // One thread, and every core: torch's default can be fewer (Debian's build starts with one).
-    const threads = [...new Set([1, defaultThreads, availableParallelism()])].sort((a, b) => a - b);
+    const threads = pytorchThreadCounts(defaultThreads);
     const speed = [];
     for (const n of profile.ns) {
       const batch = cache.get(n);
