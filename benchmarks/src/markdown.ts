@@ -129,7 +129,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
         // A saved run may come from a profile without aimKs.
         ((s.headToHead.aimKs ?? []).length > 0 ? ` (and k = ${s.headToHead.aimKs.join(', ')} for the backends with speed aims: ${BACKEND_AIMS.map((a) => a.backend).join(', ')})` : '') +
         `, in alternating blocks: every round runs one block of consecutive timed calls of the backend, of core and of the backend's cross-entropy floor, in an order rotated each round, after a warm-up of each. ` +
-        'Both sides of each ratio come from the same minutes of the machine, which the speed grid below (one backend after another) cannot promise: each core of this virtual machine slows down and speeds up again with the host's other work, by as much as 3x. ' +
+        'Both sides of each ratio come from the same minutes of the machine, which the speed grid below (one backend after another) cannot promise: each core of this virtual machine slows down and speeds up again with the host\'s other work, by as much as 3x. ' +
         'Medians in milliseconds; "by round" is the range of the per-round ratios.',
       '',
     );
