@@ -4,6 +4,7 @@ import { finishLossBatch, prepareLossBatch, topkSvmLoss } from './loss/topkSvm.j
 import { logElementarySymmetric, type EspAlgorithm } from './esp/index.js';
 import { BackendDisposedError, TopKArgumentError } from './errors.js';
 import { LossRowPool } from './threads/rowPool.js';
+import { SharedBufferStock } from './threads/sharedStock.js';
 import { type ThreadHost, defaultThreadHost } from './threads/threadHost.js';
 
 /**
@@ -69,8 +70,8 @@ export class CoreBackend implements TopKBackend {
   private readonly callingThreadComputes: boolean;
   /** This backend's own pool, started by the first batch big enough. */
   private pool: LossRowPool | undefined;
-  /** Shared memory that held the scores of an earlier batch, free for the next one. */
-  private spareScores: SharedArrayBuffer | undefined;
+  /** Shared memory of earlier split batches, free for the next one. */
+  private readonly stock = new SharedBufferStock();
   private disposed = false;
 
   constructor(options: CoreBackendOptions = {}) {
@@ -115,12 +116,17 @@ export class CoreBackend implements TopKBackend {
     const threads = this.threadsFor(request);
     if (threads <= 1) return topkSvmLoss(request);
     // Validation, on this thread, throws here exactly as on one thread.
-    let scoresBuffer: SharedArrayBuffer | undefined;
-    const prepared = prepareLossBatch(request, allocateShared, (scores) => {
-      if (scores.buffer instanceof SharedArrayBuffer) return scores;
-      scoresBuffer = this.takeScoresBuffer(scores.byteLength);
-      return copyInto(scoresBuffer, scores);
-    });
+    const taken: SharedArrayBuffer[] = [];
+    const take = (byteLength: number) => {
+      const buffer = this.stock.take(byteLength);
+      taken.push(buffer);
+      return buffer;
+    };
+    const prepared = prepareLossBatch(
+      request,
+      (length) => new Float64Array(take(length * Float64Array.BYTES_PER_ELEMENT), 0, length),
+      (scores) => (scores.buffer instanceof SharedArrayBuffer ? scores : copyInto(take(scores.byteLength), scores)),
+    );
     if (this.pool === undefined) {
       this.pool = new LossRowPool(this.host!);
       poolsOfDroppedBackends.register(this, this.pool, this);
@@ -133,20 +139,11 @@ export class CoreBackend implements TopKBackend {
       if (!pool.available && pool.unavailableReason !== undefined) return topkSvmLoss(request);
       throw error;
     }
-    // Every row is written, so no thread reads these scores any more: the buffer takes the next batch's.
-    if (scoresBuffer !== undefined) this.spareScores = scoresBuffer;
-    return finishLossBatch(prepared);
-  }
-
-  /**
-   * Shared memory for a copy of the scores: the buffer of the last batch when it is large
-   * enough and no batch is using it, so that a training loop copies its scores into memory
-   * already mapped instead of fresh pages each step.
-   */
-  private takeScoresBuffer(byteLength: number): SharedArrayBuffer {
-    const spare = this.spareScores;
-    this.spareScores = undefined;
-    return spare !== undefined && spare.byteLength >= byteLength ? spare : new SharedArrayBuffer(byteLength);
+    // Every row is written: the results are copied out, and no thread uses the buffers any more.
+    const { task } = prepared;
+    const result = finishLossBatch({ ...prepared, task: { ...task, losses: task.losses.slice(), grad: task.grad && task.grad.slice() } });
+    this.stock.keep(taken);
+    return result;
   }
 
   async logEsp(request: LogEspRequest): Promise<Float64Array> {
@@ -162,7 +159,7 @@ export class CoreBackend implements TopKBackend {
     this.disposed = true;
     const pool = this.pool;
     this.pool = undefined;
-    this.spareScores = undefined;
+    this.stock.clear();
     poolsOfDroppedBackends.unregister(this);
     if (pool !== undefined) await pool.dispose(new BackendDisposedError(this.name));
   }
@@ -180,10 +177,6 @@ export class CoreBackend implements TopKBackend {
     if (typeof entries !== 'number' || entries < this.threshold) return 1;
     return Math.min(this.maxThreads, rows);
   }
-}
-
-function allocateShared(length: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 }
 
 /** A copy of the scores at the start of `buffer`, of the same type. */

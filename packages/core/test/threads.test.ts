@@ -266,6 +266,34 @@ describe('when batches are split', () => {
   });
 });
 
+describe('memory kept from one split batch to the next', () => {
+  it('the losses and gradient returned are the caller\'s own: private arrays that later batches leave alone', async () => {
+    const one = core.createCoreBackend({ threads: 1 });
+    const two = core.createCoreBackend({ threads: 2, parallelThreshold: 0, callingThreadComputes: false });
+    // The same shape each time, so every batch after the first reuses the shared buffers of the one before.
+    const batches = [
+      bigRequest(64, 300, 5, { reduction: 'none' }),
+      { ...bigRequest(64, 300, 5, { reduction: 'none' }), mode: 'hard' as const },
+      { ...bigRequest(64, 300, 5, { reduction: 'sum' }), scores: Float64Array.from(bigRequest(64, 300, 5).scores, (s) => 1e3 * s), tau: 1e-3 },
+      bigRequest(64, 300, 5, { reduction: 'mean', sampleWeights: Array.from({ length: 64 }, (_, i) => i % 2) }),
+    ];
+    const kept: { losses: Float64Array; grad: Float64Array; copy: { losses: number[]; grad: number[] } }[] = [];
+    for (const [i, request] of batches.entries()) {
+      const result = await two.loss({ ...request, grad: true });
+      assertIdentical(`batch ${i}`, await outcome(one, { ...request, grad: true }), { result });
+      expect(result.losses!.buffer instanceof SharedArrayBuffer).toBe(false);
+      expect(result.grad!.buffer instanceof SharedArrayBuffer).toBe(false);
+      kept.push({ losses: result.losses!, grad: result.grad!, copy: { losses: Array.from(result.losses!), grad: Array.from(result.grad!) } });
+    }
+    for (const [i, { losses, grad, copy }] of kept.entries()) {
+      expect(Array.from(losses), `batch ${i}'s losses after the later batches`).toEqual(copy.losses);
+      expect(Array.from(grad), `batch ${i}'s gradient after the later batches`).toEqual(copy.grad);
+    }
+    expect(two.workerRows).toBe(4 * 64);
+    await Promise.all([one.dispose(), two.dispose()]);
+  });
+});
+
 describe('failures in a worker', () => {
   it('an error thrown in a thread rejects with the original error; the pool computes the next batch', async () => {
     // k = 1e5 of n = 1e6 is a valid request whose workspace (n (k - 1) doubles) no typed array can hold.
