@@ -23,10 +23,14 @@ loss and gradient on the host, as a call of the JavaScript backends does.
 --serve keeps one process alive so that the benchmark can time the official code in blocks that
 alternate with its own backends. It reads one JSON request a line on stdin and answers each with
 one JSON line on stdout:
-    {"load": {"n", "k", "batch", "scores", "labels"}}  -> {"torch", "default_threads"}
-    {"time": {"threads", "count", "cpu"}}              -> {"samples_ms": [...]}   (forward+backward, CPU)
-("cpu": the one CPU to run on, or null for every CPU the process started with; Linux only.)
+    {"load": {"n", "k", "batch", "scores", "labels"}}  -> {"torch", "default_threads", "cpus"}
+    {"time": {"threads", "count"}}                     -> {"samples_ms": [...]}   (forward+backward, CPU)
+    {"pin": {"pid", "cpu"}}                            -> {}
     {"cpu_seconds": true}                              -> {"cpu_seconds"}          (this process so far)
+"cpus" are the CPUs this process may run on, or null where the system cannot say (Linux only).
+"pin" lets thread `pid` (0: this driver's main thread) run on CPU `cpu` only, or with "cpu": null
+on every CPU in "cpus" again: the benchmark pins its own main thread through it, since Node has no
+call for it, and starting a process from Node to do it would write-protect Node's whole heap.
 It ends when stdin closes.
 """
 import argparse
@@ -65,18 +69,19 @@ def forward_backward_task(torch, loss_fn, scores_np, labels, device):
 
 def serve(torch, svm_module):
     task = None
-    every_cpu = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    every_cpu = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     for line in sys.stdin:
         request = json.loads(line)
         if "load" in request:
             entry = request["load"]
             scores_np, labels_np = load(entry, np.float32)
             task = forward_backward_task(torch, make_loss(svm_module, entry["n"], entry["k"], 1.0), scores_np, torch.from_numpy(labels_np), "cpu")
-            reply = {"torch": torch.__version__, "default_threads": torch.get_num_threads()}
+            reply = {"torch": torch.__version__, "default_threads": torch.get_num_threads(), "cpus": every_cpu}
+        elif "pin" in request:
+            cpu = request["pin"]["cpu"]
+            os.sched_setaffinity(request["pin"]["pid"], every_cpu if cpu is None else [cpu])
+            reply = {}
         elif "time" in request:
-            cpu = request["time"].get("cpu")
-            if every_cpu is not None:
-                os.sched_setaffinity(0, every_cpu if cpu is None else {cpu})
             torch.set_num_threads(request["time"]["threads"])
             samples = []
             for _ in range(request["time"]["count"]):

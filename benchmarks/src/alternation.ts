@@ -9,6 +9,12 @@ import { median } from 'simple-statistics';
 import { nowMs, yieldToEventLoop } from './stats.js';
 
 /**
+ * A warm-up long enough for core on worker threads: each worker compiles its own code, which
+ * reaches V8's optimising tier only after tens of calls.
+ */
+export const THREADED_WARMUP_MS = 1000;
+
+/**
  * Something timed in blocks: runs `count` calls and returns the time of each, in milliseconds.
  * `round` is the round the block belongs to (-1 during the warm-up).
  */

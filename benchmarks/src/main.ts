@@ -21,7 +21,7 @@ import { findOtherMachineRuns, summariseOtherMachine } from './otherMachines.js'
 import { PROFILES, type Profile } from './profiles.js';
 import { outputPaths, type OutputPaths } from './outputPaths.js';
 import { runPytorch } from './pytorch.js';
-import { runPytorchHeadToHead, type PytorchHeadToHeadResult } from './pytorchHeadToHead.js';
+import { runPytorchHeadToHeads, type PytorchHeadToHeadResult } from './pytorchHeadToHead.js';
 import { checkTargets, computeRatios, describeMachine, terminalSummary, type BenchmarkReport, type MachineDescription } from './report.js';
 import { BatchCache, planGrid, runSpeedGrid, type SkippedConfig, type SpeedResult } from './speed.js';
 import { headToHeadSteps, runHeadToHeads } from './headToHead.js';
@@ -213,13 +213,13 @@ async function main(): Promise<void> {
   const phases = await runPhases(profile, found, cache, tick, note, true);
   const { speed, skippedConfigs, headToHead, algorithms, stability, loads } = phases;
   // Core against the official code in the same minutes, while core's threads are still warm.
-  let pytorchHeadToHead: PytorchHeadToHeadResult | null = null;
+  let pytorchHeadToHead: PytorchHeadToHeadResult[] = [];
   let pytorchHeadToHeadFailure = '';
   if (pytorchOptions) {
     note('official PyTorch: head to head with core');
     try {
-      pytorchHeadToHead = await runPytorchHeadToHead(found, cache, profile.headToHead, pytorchOptions);
-      loads.push(pytorchHeadToHead.load);
+      pytorchHeadToHead = await runPytorchHeadToHeads(found, cache, profile.headToHead, pytorchOptions);
+      loads.push(...pytorchHeadToHead.map((h) => h.load));
     } catch (error) {
       pytorchHeadToHeadFailure = `; its head to head with core failed: ${error instanceof Error ? error.message : String(error)}`;
     }

@@ -2,7 +2,7 @@
 import { BACKEND_AIMS } from './aims.js';
 import type { ChartFile } from './charts.js';
 import { HEAD_TO_HEAD_HEADER, PYTORCH_HEAD_TO_HEAD_HEADER, SPEED_HEADER, headToHeadRows, pytorchHeadToHeadRows, speedRows, type BenchmarkReport } from './report.js';
-import { PYTORCH_HEAD_TO_HEAD_WARMUP_MS } from './pytorchHeadToHead.js';
+import { THREADED_WARMUP_MS } from './alternation.js';
 import type { StabilityCell } from './stability.js';
 import { ISOLATED_BACKENDS } from './isolated.js';
 import { LOAD_TOLERANCE_CORES } from './load.js';
@@ -107,7 +107,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   }
   lines.push('## Targets', '');
   lines.push(
-    report.pytorchHeadToHead
+    (report.pytorchHeadToHead ?? []).length > 0
       ? 'Core\'s targets against the official code are checked on the head to head with PyTorch, its other targets on the speed grid below; the float32 backends\' aims on the head to head with core.'
       : 'Core\'s targets are checked on the speed grid below; the float32 backends\' aims on the head to head with core.',
     '',
@@ -144,16 +144,18 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
     for (const x of h2h.skipped) lines.push(`- not run: ${x.backend}: ${x.reason}`);
     if (h2h.skipped.length > 0) lines.push('');
   }
-  const p = report.pytorchHeadToHead;
-  if (p) {
+  const p = report.pytorchHeadToHead ?? [];
+  if (p.length > 0) {
+    const first = p[0];
     lines.push('## Head to head with the official PyTorch code', '');
     lines.push(
-      `Core on one thread, core on its threads and the official \`SmoothTopkSVM\` (torch ${p.torchVersion}, float32, CPU) at each thread count, forward+backward on the same batch (batch ${p.batch}) at n = ${p.n}, k = ${p.k}, in alternating blocks as above: ` +
-        `${p.rounds} rounds of ${p.block} consecutive calls each, after a warm-up of at least ${PYTORCH_HEAD_TO_HEAD_WARMUP_MS / 1000} s each. One PyTorch process stays alive and times its own calls, so the figures leave out the exchange with it. ` +
-        (p.pinnedTo
-          ? `The one-threaded contenders (core, PyTorch on 1 thread) run on the same CPU within a round, CPU ${p.pinnedTo.join(', ')} in turn: the cores of a virtual machine need not be equally fast, and a thread tends to stay where it ran. `
+      `Each core backend against the official \`SmoothTopkSVM\` (torch ${first.torchVersion}, float32, CPU) at each thread count, forward+backward on the same batch (batch ${first.batch}) at n = ${first.n}, k = ${first.k}, in alternating blocks as above: ` +
+        `${first.rounds} rounds of ${first.block} consecutive calls each, after a warm-up of at least ${THREADED_WARMUP_MS / 1000} s each. One PyTorch process stays alive and times its own calls, so the figures leave out the exchange with it. ` +
+        'Each core backend has a comparison of its own, as a program uses one: two backends taking turns also take turns at the memory allocator, and leave each other fresh pages to fault in (on a virtual machine that can cost as much as the computation). ' +
+        (first.pinnedTo
+          ? `The one-threaded contenders (core, PyTorch on 1 thread) run on the same CPU within a round, CPU ${first.pinnedTo.join(', ')} in turn: the cores of a virtual machine need not be equally fast, and a thread tends to stay where it ran. `
           : 'The one-threaded contenders could not be pinned to a CPU here, so each ran wherever the system placed it. ') +
-        'Medians (± median absolute deviation) in milliseconds; a ratio is how many times the yardstick\'s time a contender took, with its range over the rounds.',
+        'Medians (± median absolute deviation) in milliseconds; the ratio is how many times the core backend\'s time a contender took, with its range over the rounds.',
       '',
     );
     lines.push(table(PYTORCH_HEAD_TO_HEAD_HEADER, pytorchHeadToHeadRows(p)), '');
@@ -255,7 +257,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   if (report.pytorch) {
     const p = report.pytorch;
     lines.push(
-      `torch ${p.torchVersion} (default threads: ${p.defaultThreads}; measured with ${p.threadsMeasured.join(' and ')} thread(s)${p.cudaDevice ? ` and on CUDA (${p.cudaDevice}; host scores in, host gradient out, as for the JavaScript backends)` : ''}), the official \`SmoothTopkSVM\` module (tau = 1, alpha = 1, its hard switch included), float32, on the same scores and labels as the table above; its rows appear there as \`pytorch (...)\`${report.pytorchHeadToHead ? ', and core\'s targets against it come from the head to head with it' : ''}. ` +
+      `torch ${p.torchVersion} (default threads: ${p.defaultThreads}; measured with ${p.threadsMeasured.join(' and ')} thread(s)${p.cudaDevice ? ` and on CUDA (${p.cudaDevice}; host scores in, host gradient out, as for the JavaScript backends)` : ''}), the official \`SmoothTopkSVM\` module (tau = 1, alpha = 1, its hard switch included), float32, on the same scores and labels as the table above; its rows appear there as \`pytorch (...)\`${(report.pytorchHeadToHead ?? []).length > 0 ? ', and core\'s targets against it come from the head to head with it' : ''}. ` +
         `It took ${p.wallSeconds.toFixed(0)} s of the run.`,
       '',
     );

@@ -3,28 +3,23 @@
  * process (`official_driver.py --serve`) stays alive and times blocks of calls that alternate
  * with core's (alternation.ts), so that core's targets against PyTorch compare figures of the
  * same minutes. The speed grid times PyTorch minutes after core, under whatever the machine did
- * in between.
+ * in between. Each core backend has a comparison of its own, as a program uses one backend: two
+ * backends that take turns also take turns at the memory allocator, and leave each other fresh
+ * pages to fault in.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { alternate, timedCalls, type AlternationPlan, type TimeBlock } from './alternation.js';
+import { THREADED_WARMUP_MS, alternate, timedCalls, type AlternationPlan, type TimeBlock } from './alternation.js';
 import type { FoundBackend } from './backends.js';
-import { allowedCpus, pinMainThread } from './cpuPinning.js';
 import { round3 } from './headToHead.js';
 import type { BlockLoad } from './load.js';
 import { startBlock } from './loadMeter.js';
 import { DRIVER, pytorchName, pytorchThreadCounts, writeBatch, type PytorchOptions } from './pytorch.js';
 import { lossRequest, type BatchCache } from './speed.js';
 import { summarise, type TimingSummary } from './stats.js';
-
-/**
- * Each contender's warm-up: long enough for core's worker threads, whose code reaches V8's
- * optimising tier only after tens of calls, and for PyTorch's allocator.
- */
-export const PYTORCH_HEAD_TO_HEAD_WARMUP_MS = 1000;
 
 /** One side of the comparison: `core`, `core:threads` or `pytorch (t threads)`. */
 export interface PytorchHeadToHeadContender {
@@ -34,8 +29,10 @@ export interface PytorchHeadToHeadContender {
   readonly roundMedians: number[];
 }
 
-/** Core and the official code at every CPU thread count, forward+backward, in alternating blocks. */
+/** One core backend and the official code at every CPU thread count, forward+backward, in alternating blocks. */
 export interface PytorchHeadToHeadResult {
+  /** The core backend compared: `core` or `core:threads`. */
+  readonly core: string;
   readonly torchVersion: string;
   readonly batch: number;
   readonly n: number;
@@ -45,7 +42,9 @@ export interface PytorchHeadToHeadResult {
   readonly contenders: PytorchHeadToHeadContender[];
   /**
    * The CPUs the one-threaded contenders (core, PyTorch on 1 thread) took turns on, round r on
-   * `pinnedTo[r % length]`, or null where they could not be pinned (cpuPinning.ts).
+   * `pinnedTo[r % length]`, or null where they could not be pinned. The cores of a virtual
+   * machine need not be equally fast, and a thread tends to stay on the CPU it ran on, so two
+   * one-threaded processes side by side could otherwise each sit on a different core.
    */
   readonly pinnedTo: number[] | null;
   /** The load during the comparison, the driver's CPU counted as the benchmark's own. */
@@ -104,60 +103,63 @@ class DriverProcess {
 }
 
 /**
- * Times core (one thread), core on its threads (whichever of the two `found` holds) and the
- * official code at each CPU thread count on the plan's n and k, in alternating blocks.
+ * Times each core backend in `found` (`core`, `core:threads`) against the official code at each
+ * CPU thread count on the plan's n and k, in alternating blocks, one comparison per backend.
  */
-export async function runPytorchHeadToHead(
+export async function runPytorchHeadToHeads(
   found: readonly FoundBackend[],
   cache: BatchCache,
   plan: AlternationPlan & { readonly n: number; readonly k: number },
   options: PytorchOptions,
-): Promise<PytorchHeadToHeadResult> {
+): Promise<PytorchHeadToHeadResult[]> {
   const cores = found.filter((b) => b.name === 'core' || b.name === 'core:threads');
   if (cores.length === 0) throw new Error('neither core nor core:threads runs in this benchmark');
   const batch = cache.get(plan.n);
   const dir = await mkdtemp(join(tmpdir(), 'topk-bench-pytorch-h2h-'));
   const driver = new DriverProcess(options);
   try {
-    const loaded = await driver.request<{ torch: string; default_threads: number }>({ load: { n: plan.n, k: plan.k, batch: batch.batch, ...(await writeBatch(dir, 'h2h', batch)) } });
-    const startCpu = await driver.request<{ cpu_seconds: number }>({ cpu_seconds: true });
-    const endBlock = startBlock('official PyTorch: head to head with core');
+    const loaded = await driver.request<{ torch: string; default_threads: number; cpus: number[] | null }>({ load: { n: plan.n, k: plan.k, batch: batch.batch, ...(await writeBatch(dir, 'h2h', batch)) } });
     const threads = pytorchThreadCounts(loaded.default_threads);
-    // One-threaded contenders run on the same CPU in a round, a different CPU each round.
-    const cpus = allowedCpus();
-    const cpuOf = (round: number) => (cpus !== null && round >= 0 ? cpus[round % cpus.length] : null);
-    const pytorchBlock = (t: number): TimeBlock => async (count, round) =>
-      (await driver.request<{ samples_ms: number[] }>({ time: { threads: t, count, cpu: t === 1 ? cpuOf(round) : null } })).samples_ms;
-    const coreBlock = (b: FoundBackend): TimeBlock => {
-      const timed = timedCalls(() => b.backend.loss(lossRequest(batch, b.backend.precision, plan.k, true)));
-      if (b.name !== 'core') return timed;
-      return async (count, round) => {
-        const cpu = cpuOf(round);
-        if (cpu === null) return timed(count, round);
-        pinMainThread([cpu]);
-        try {
-          return await timed(count, round);
-        } finally {
-          pinMainThread(cpus!);
-        }
-      };
+    const cpus = loaded.cpus;
+    // The one-threaded contenders run on the same CPU within a round, on the next CPU each round.
+    const pinnedEachRound = (pid: number, timeBlock: TimeBlock): TimeBlock => async (count, round) => {
+      if (cpus === null || round < 0) return timeBlock(count, round);
+      await driver.request({ pin: { pid, cpu: cpus[round % cpus.length] } });
+      try {
+        return await timeBlock(count, round);
+      } finally {
+        await driver.request({ pin: { pid, cpu: null } });
+      }
     };
-    const names = [...cores.map((b) => b.name), ...threads.map(pytorchName)];
-    const blocks = [...cores.map(coreBlock), ...threads.map(pytorchBlock)];
-    const { rounds, samples, roundMedians } = await alternate(blocks, plan, PYTORCH_HEAD_TO_HEAD_WARMUP_MS);
-    const endCpu = await driver.request<{ cpu_seconds: number }>({ cpu_seconds: true });
-    const load = endBlock((endCpu.cpu_seconds - startCpu.cpu_seconds) * 1000);
-    return {
-      torchVersion: loaded.torch,
-      batch: batch.batch,
-      n: plan.n,
-      k: plan.k,
-      rounds,
-      block: plan.block,
-      contenders: names.map((name, i) => ({ name, ms: summarise(samples[i]), roundMedians: roundMedians[i].map(round3) })),
-      pinnedTo: cpus,
-      load,
-    };
+    const pytorchBlocks = threads.map((t) => {
+      const timeBlock: TimeBlock = async (count) => (await driver.request<{ samples_ms: number[] }>({ time: { threads: t, count } })).samples_ms;
+      // pid 0: the driver's own main thread.
+      return t === 1 ? pinnedEachRound(0, timeBlock) : timeBlock;
+    });
+    const results: PytorchHeadToHeadResult[] = [];
+    for (const core of cores) {
+      const startCpu = await driver.request<{ cpu_seconds: number }>({ cpu_seconds: true });
+      const endBlock = startBlock(`official PyTorch: head to head with ${core.name}`);
+      const coreBlock = timedCalls(() => core.backend.loss(lossRequest(batch, core.backend.precision, plan.k, true)));
+      // The driver pins this process's main thread: Node has no call for it.
+      const blocks = [core.name === 'core' ? pinnedEachRound(process.pid, coreBlock) : coreBlock, ...pytorchBlocks];
+      const names = [core.name, ...threads.map(pytorchName)];
+      const { rounds, samples, roundMedians } = await alternate(blocks, plan, THREADED_WARMUP_MS);
+      const endCpu = await driver.request<{ cpu_seconds: number }>({ cpu_seconds: true });
+      results.push({
+        core: core.name,
+        torchVersion: loaded.torch,
+        batch: batch.batch,
+        n: plan.n,
+        k: plan.k,
+        rounds,
+        block: plan.block,
+        contenders: names.map((name, i) => ({ name, ms: summarise(samples[i]), roundMedians: roundMedians[i].map(round3) })),
+        pinnedTo: cpus,
+        load: endBlock((endCpu.cpu_seconds - startCpu.cpu_seconds) * 1000),
+      });
+    }
+    return results;
   } finally {
     await driver.close();
     await rm(dir, { recursive: true, force: true });
