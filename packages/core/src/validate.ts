@@ -25,6 +25,8 @@ export interface ResolvedLossOptions {
    * the weighted mean uses. Undefined when no weights are given.
    */
   relativeWeights: Float64Array | undefined;
+  /** The largest |score| of the batch. */
+  maxAbsScore: number;
 }
 
 /**
@@ -60,15 +62,29 @@ export function validateShape(
   return [rows, columns];
 }
 
-/** Throws if any entry is NaN or infinite, naming the first such entry by row and column. */
-export function validateFinite(data: ArrayLike<number>, columns: number, argument: string): void {
+/**
+ * Throws if any entry is NaN or infinite, naming the first such entry by row and column;
+ * returns the largest absolute value (the float32 backends choose their scale by it).
+ */
+export function validateFinite(data: ArrayLike<number>, columns: number, argument: string): number {
+  let maxAbs = 0;
+  // v - v is 0 for a finite v and NaN otherwise: the loop needs no branch but the maximum.
+  let nonFinite = 0;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
-    if (!Number.isFinite(v)) {
-      const row = Math.floor(i / columns);
-      throw new TopKArgumentError(`${argument}[${row}][${i - row * columns}]`, v, 'must be finite');
+    const a = Math.abs(v);
+    maxAbs = a > maxAbs ? a : maxAbs;
+    nonFinite += v - v;
+  }
+  if (nonFinite !== 0) {
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        const row = Math.floor(i / columns);
+        throw new TopKArgumentError(`${argument}[${row}][${i - row * columns}]`, data[i], 'must be finite');
+      }
     }
   }
+  return maxAbs;
 }
 
 function validateMatrixData(data: unknown, argument: string): ArrayLike<number> {
@@ -109,7 +125,7 @@ export function validateLossRequest(request: LossRequest): ResolvedLossOptions {
   }
   const scores = validateMatrixData(request.scores, 'scores');
   const [batch, n] = validateShape(request.shape, scores.length, 'scores', 2);
-  validateFinite(scores, n, 'scores');
+  const maxAbsScore = validateFinite(scores, n, 'scores');
 
   const { k } = request;
   if (!Number.isInteger(k) || k < 1 || k > n - 1) {
@@ -174,7 +190,7 @@ export function validateLossRequest(request: LossRequest): ResolvedLossOptions {
       if (relativeWeights[i] !== 0) relativeWeights[i] *= powerOfTwo(exponents[i] - maxExponent);
     }
   }
-  return { k, tau, alpha, mode, backward, reduction, batch, n, labels, weights, relativeWeights };
+  return { k, tau, alpha, mode, backward, reduction, batch, n, labels, weights, relativeWeights, maxAbsScore };
 }
 
 /** 2^e for an integer e, exact down to 2^-1074 and 0 below. */

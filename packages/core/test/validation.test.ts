@@ -122,6 +122,19 @@ describe('the weights a request resolves to', () => {
     expect(begun.relativeWeights![0] / begun.relativeWeights![1]).toBe(1.5);
   });
 
+  it('the largest |score| comes with the request (the float32 backends scale by it)', () => {
+    expect(beginLossRequest(loss({ scores: Float64Array.from([0.5, -1e300, 2, -0, 1, 3]) })).maxAbsScore).toBe(1e300);
+    expect(beginLossRequest(loss({ scores: Float32Array.from([-0, -0, 0, 0, 5e-324, -0]) })).maxAbsScore).toBe(0);
+    expect(beginLossRequest(loss({ scores: Float64Array.from([-0, 0, 5e-324, 0, -0, 0]) })).maxAbsScore).toBe(5e-324);
+    expect(beginLossRequest(loss({ scores: Float32Array.from([1, -3.5, 2, 0, 3.25, -1]) })).maxAbsScore).toBe(3.5);
+  });
+
+  it('of several non-finite scores, the first is named', () => {
+    const error = errorOf(() => beginLossRequest(loss({ scores: Float64Array.from([0.5, Infinity, 2, NaN, 1, -Infinity]) })));
+    expect(error.argument).toBe('scores[0][1]');
+    expect(error.value).toBe(Infinity);
+  });
+
   it('products that underflow as doubles keep their ratio; a zero weight stays zero', () => {
     // 1e-310 * 1e-20 and 3e-310 * 1e-20 are 0 as doubles, yet the second is three times the first.
     const begun = beginLossRequest(loss({ scores: Float64Array.from([0.5, -1, 2, 0, 1, 3, 1, 1, 1]), shape: [3, 3], labels: [0, 1, 2], sampleWeights: [0, 1e-310, 3e-310], classWeights: [1, 1e-20, 1e-20] }));

@@ -63,7 +63,7 @@ export class TfjsBackend implements TopKBackend {
     this.checkNotDisposed();
     const begun = beginLossRequest(request);
     const { k, mode, backward, batch, n, labels, weights, grad: wantGrad } = begun;
-    const maxAbs = checkScoresFitFloat32(request.scores, n);
+    const maxAbs = checkScoresFitFloat32(request.scores, n, 'scores', begun.maxAbsScore);
     const { scale, tau, alpha } = float32Scale(k, begun.tau, begun.alpha, maxAbs);
     let scores: Float32Array;
     if (scale === 1) scores = request.scores instanceof Float32Array ? request.scores : Float32Array.from(request.scores);
