@@ -7,7 +7,7 @@
  * backends that take turns also take turns at the memory allocator, and leave each other fresh
  * pages to fault in.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,20 +75,24 @@ export function fastestPytorch(result: PytorchHeadToHeadResult): PytorchHeadToHe
 
 /** A driver process in `--serve` mode: one JSON request a line, one JSON reply a line. */
 class DriverProcess {
-  private readonly child;
+  private readonly child: ChildProcessWithoutNullStreams;
   private readonly replies: AsyncIterator<string>;
-  private stderr = '';
+  /** The end of its standard error, or why it could not start: what a failed request reports. */
+  private trouble = '';
 
   constructor(options: PytorchOptions) {
-    this.child = spawn(options.python, [DRIVER, '--ref', options.refPath, '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stderr.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-4000)));
+    this.child = spawn(options.python, [DRIVER, '--ref', options.refPath, '--serve']);
+    this.child.on('error', (error) => (this.trouble += error.message));
+    // A driver that has exited closes its output too: the request waiting for a reply reports it.
+    this.child.stdin.on('error', () => undefined);
+    this.child.stderr.on('data', (chunk: Buffer) => (this.trouble = (this.trouble + chunk.toString()).slice(-4000)));
     this.replies = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
   }
 
   async request<T>(request: object): Promise<T> {
     this.child.stdin.write(`${JSON.stringify(request)}\n`);
     const reply = await this.replies.next();
-    if (reply.done) throw new Error(`${DRIVER} --serve ended: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    if (reply.done) throw new Error(`${DRIVER} --serve ended: ${this.trouble.trim().split('\n').slice(-3).join(' | ')}`);
     return JSON.parse(reply.value) as T;
   }
 
