@@ -58,9 +58,9 @@ export function float32Scale(k: number, tau: number, alpha: number, maxAbsScore?
 /**
  * Checks that float64 scores given to a float32 backend fit float32, naming the first that does
  * not (`scores[i][j]`, the value given, the float32 limit): rounding would make it infinite.
- * Returns the largest |score|; `maxAbs`, when the caller knows it already, saves a pass.
+ * `maxAbs` is their largest magnitude, as validation found it (core's `validateFinite`); returned.
  */
-export function checkScoresFitFloat32(scores: ArrayLike<number>, n: number, argument = 'scores', maxAbs = largestMagnitude(scores)): number {
+export function checkScoresFitFloat32(scores: ArrayLike<number>, n: number, maxAbs: number, argument = 'scores'): number {
   if (Math.fround(maxAbs) === Infinity) {
     for (let i = 0; i < scores.length; i++) {
       if (Math.fround(scores[i]) === Infinity || Math.fround(scores[i]) === -Infinity) {
@@ -68,15 +68,6 @@ export function checkScoresFitFloat32(scores: ArrayLike<number>, n: number, argu
         throw new TopKArgumentError(`${argument}[${row}][${i - row * n}]`, scores[i], `must lie within the float32 range, |score| <= ${FLOAT32_MAX} (this backend computes in float32)`);
       }
     }
-  }
-  return maxAbs;
-}
-
-function largestMagnitude(values: ArrayLike<number>): number {
-  let maxAbs = 0;
-  for (let i = 0; i < values.length; i++) {
-    const a = Math.abs(values[i]);
-    if (a > maxAbs) maxAbs = a;
   }
   return maxAbs;
 }

@@ -5,6 +5,7 @@ import {
   BackendUnavailableError,
   beginLossRequest,
   finishLossRequest,
+  validateFinite,
   validateLogEspRequest,
   type LogEspRequest,
   type LossRequest,
@@ -63,7 +64,7 @@ export class TfjsBackend implements TopKBackend {
     this.checkNotDisposed();
     const begun = beginLossRequest(request);
     const { k, mode, backward, batch, n, labels, weights, grad: wantGrad } = begun;
-    const maxAbs = checkScoresFitFloat32(request.scores, n, 'scores', begun.maxAbsScore);
+    const maxAbs = checkScoresFitFloat32(request.scores, n, begun.maxAbsScore);
     const { scale, tau, alpha } = float32Scale(k, begun.tau, begun.alpha, maxAbs);
     let scores: Float32Array;
     if (scale === 1) scores = request.scores instanceof Float32Array ? request.scores : Float32Array.from(request.scores);
@@ -96,7 +97,8 @@ export class TfjsBackend implements TopKBackend {
   async logEsp(request: LogEspRequest): Promise<Float32Array> {
     this.checkNotDisposed();
     const [rows, n] = validateLogEspRequest(request);
-    checkScoresFitFloat32(request.x, n, 'x');
+    // Finite already: validateFinite here only measures the largest |x|.
+    checkScoresFitFloat32(request.x, n, validateFinite(request.x, n, 'x'), 'x');
     const x = request.x instanceof Float32Array ? request.x : Float32Array.from(request.x);
     const out = onTfBackend(this.tfjs.tfName, () => tf.tidy(() => logEspPairTensors(tf.tensor2d(x, [rows, n]), request.K)));
     try {
