@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { autoSwitchThreshold } from '@topk/core/rows';
+import { largestK } from '../kernels/largestK.js';
 import { sliceColumns } from '../kernels/sliceColumns.js';
 import { hardTopk } from './hard.js';
 import { smoothHeadTail } from './headTail.js';
@@ -53,11 +54,11 @@ export function computeLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, opt
     const label = () => (labelOneHot ??= oneHotFloat(intLabels, n));
     // The label is masked out of the top-k search by setting its score to MASKED.
     const masked = headTail
-      ? tf.reshape(scatterUpdate(tf.reshape(scores, [batch * n]), labelAt, tf.fill([batch], MASKED)), [batch, n])
-      : tf.add(scores, tf.mul(label(), MASKED));
-    const { values: topValues, indices: topIndices } = tf.topk(masked, k);
+      ? tf.reshape<tf.Rank.R2>(scatterUpdate(tf.reshape(scores, [batch * n]), labelAt, tf.fill([batch], MASKED)), [batch, n])
+      : (tf.add(scores, tf.mul(label(), MASKED)) as tf.Tensor2D);
+    const { values: topValues, indices: topIndices } = largestK(masked, k);
     masked.dispose();
-    const kth = sliceColumns(topValues as tf.Tensor2D, [[k - 1, 1]])[0];
+    const kth = sliceColumns(topValues, [[k - 1, 1]])[0];
     const labelScore = tf.reshape(tf.gather(tf.reshape(scores, [batch * n]), tf.reshape(labelAt, [batch])), [batch, 1]);
     // numerator = alpha k - (s_y - c): the subtraction s_y - c is exact where it matters (Sterbenz).
     const [alphaHi, alphaLo] = splitAlphaK(alpha, k);
@@ -67,14 +68,14 @@ export function computeLossTensors(scores: tf.Tensor2D, labels: tf.Tensor1D, opt
     let hard: PartialLoss | undefined;
     if (mode !== 'hard') {
       smooth = headTail
-        ? smoothHeadTail(scores, rowStarts, labelAt, topValues as tf.Tensor2D, topIndices as tf.Tensor2D, numerator, options, grad)
+        ? smoothHeadTail(scores, rowStarts, labelAt, topValues, topIndices, numerator, options, grad)
         : smoothTilted(scores, label(), kth as tf.Tensor2D, numerator, options, grad ? options.backward : undefined);
     }
     if (mode !== 'smooth') hard = hardTopk(label(), tf.slice(topIndices, [0, k - 1], [-1, 1]), numerator, k, n, grad);
     if (mode === 'smooth') return result(smooth!);
     if (mode === 'hard') return result(hard!);
     // The official switch: hard where s_[k] - s_[k+1] >= k tau ln(1000) (all scores).
-    const { values: all } = tf.topk(scores, k + 1);
+    const { values: all } = largestK(scores, k + 1);
     const gap = tf.sub(tf.slice(all, [0, k - 1], [-1, 1]), tf.slice(all, [0, k], [-1, 1]));
     const useHard = tf.greaterEqual(gap, Math.fround(autoSwitchThreshold(k, tau)));
     return result({
