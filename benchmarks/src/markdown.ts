@@ -6,6 +6,7 @@ import { THREADED_WARMUP_MS } from './alternation.js';
 import type { StabilityCell } from './stability.js';
 import { ISOLATED_BACKENDS } from './isolated.js';
 import { LOAD_TOLERANCE_CORES } from './load.js';
+import { memoryPagesSentence } from './memoryPages.js';
 import { fastestCell, type OtherMachineSummary } from './otherMachines.js';
 
 function table(header: string[], rows: string[][]): string {
@@ -86,6 +87,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
   );
   lines.push('## Machine and backends', '');
   lines.push(`${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; 1-minute load average ${m.loadAverage.start} at the start and ${m.loadAverage.end} at the end (anything above the core count means other processes shared the CPU and slowed the timings).`, '');
+  if (m.memoryPages) lines.push(memoryPagesSentence(m.memoryPages), '');
   lines.push(table(['backend', 'precision', 'adapter / engine', 'cross-entropy floor'], m.adapters.map((a) => [a.backend, a.precision, a.description ?? '-', a.floor])));
   lines.push('');
   if (report.backends.skipped.length > 0) {
@@ -152,6 +154,7 @@ export function renderMarkdown(report: BenchmarkReport, charts: ChartFile[], ass
       `Each core backend against the official \`SmoothTopkSVM\` (torch ${first.torchVersion}, float32, CPU) at each thread count, forward+backward on the same batch (batch ${first.batch}) at n = ${first.n}, k = ${first.k}, in alternating blocks as above: ` +
         `${first.rounds} rounds of ${first.block} consecutive calls each, after a warm-up of at least ${THREADED_WARMUP_MS / 1000} s each. One PyTorch process stays alive and times its own calls, so the figures leave out the exchange with it. ` +
         'Each core backend has a comparison of its own, as a program uses one: two backends taking turns also take turns at the memory allocator, and leave each other fresh pages to fault in (on a virtual machine that can cost as much as the computation). ' +
+        'Both processes run on the memory pages of the run (Machine and backends): PyTorch allocates its tensors afresh on every call, so where faults are costly and pages small, faults are part of its time. ' +
         (first.pinnedTo
           ? `The one-threaded contenders (core, PyTorch on 1 thread) run on the same CPU within a round, CPU ${first.pinnedTo.join(', ')} in turn: the cores of a virtual machine need not be equally fast, and a thread tends to stay where it ran. `
           : 'The one-threaded contenders could not be pinned to a CPU here, so each ran wherever the system placed it. ') +

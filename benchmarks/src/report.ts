@@ -7,6 +7,7 @@ import type { HeadToHeadResult, HeadToHeadSkip } from './headToHead.js';
 import type { SkippedBackend } from './backends.js';
 import type { Profile } from './profiles.js';
 import { loadMismatch, speedBlockOf, type BlockLoad } from './load.js';
+import { describeMemoryPages, type MemoryPages } from './memoryPages.js';
 import type { PytorchReport } from './pytorch.js';
 import { pytorchName } from './pytorch.js';
 import { contenderRatio, fastestPytorch, type ContenderRatio, type PytorchHeadToHeadResult } from './pytorchHeadToHead.js';
@@ -25,6 +26,8 @@ export interface MachineDescription {
   readonly platform: string;
   /** 1-minute load average when the run started and when it ended (other processes skew timings). */
   loadAverage: { start: number; end: number };
+  /** The paging of large blocks of memory (absent from reports written before it was recorded). */
+  readonly memoryPages?: MemoryPages;
   /** Backends that ran, with the adapter or engine each reported. */
   readonly adapters: { backend: string; precision: string; description: string | null; floor: string }[];
 }
@@ -73,6 +76,7 @@ export function describeMachine(adapters: MachineDescription['adapters']): Machi
     node: process.version,
     platform: `${platform()} ${release()} ${arch()}`,
     loadAverage: { start: Math.round(loadavg()[0] * 100) / 100, end: Math.round(loadavg()[0] * 100) / 100 },
+    memoryPages: describeMemoryPages(),
     adapters,
   };
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_BACKEND_NAMES } from '../src/backends.js';
 import type { BenchmarkReport } from '../src/report.js';
+import { describeMemoryPages, memoryPagesSentence } from '../src/memoryPages.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const CHARTS = ['time-vs-n.svg', 'time-vs-k.svg', 'ratio-to-cross-entropy.svg', 'error-vs-tau.svg', 'non-finite-map.svg'];
@@ -50,6 +51,11 @@ describe('npm run bench:quick', () => {
     expect(accounted).toEqual([...ALL_BACKEND_NAMES].sort());
     for (const skipped of report.backends.skipped) expect(skipped.reason.length).toBeGreaterThan(0);
     for (const name of ALL_BACKEND_NAMES) expect(output).toContain(name);
+  });
+
+  it("records how the run's large blocks of memory were paged, and says so on the page", () => {
+    expect(report.machine.memoryPages).toEqual(describeMemoryPages());
+    expect(markdown).toContain(memoryPagesSentence(report.machine.memoryPages!));
   });
 
   it('measures core forward, forward+backward and cross-entropy at n = 1000, k = 5', () => {
