@@ -1,10 +1,10 @@
 /**
  * How the benchmark's large blocks of memory are paged. A gradient at n = 100000 (batch 256) is
  * 205 MB of float64, handed to the caller fresh on every call: glibc maps a block that large
- * from the system each time, and every 4 KiB page of it faults on first touch. On a virtual
- * machine a fault can cost 10 us, which doubles the time of such a call; with transparent huge
- * pages (docs/core.md) a fault maps 2 MiB. The benchmark runs in the environment it is given,
- * and the report says which pages that was.
+ * from the system each time, and every 4 KiB page of it faults on first touch. Where faults are
+ * costly, as on a virtual machine, they are a large part of such a call (docs/core.md has the
+ * figures); with transparent huge pages a fault maps 2 MiB. The benchmark runs in the
+ * environment it is given, and the report says which pages that was.
  */
 import { readFileSync } from 'node:fs';
 
@@ -55,6 +55,6 @@ export function memoryPagesSentence(pages: MemoryPages): string {
   const reason = thp === 'madvise' ? `\`GLIBC_TUNABLES=${HUGE_PAGES_TUNABLE}\` was not set` : `the kernel's transparent huge pages are \`${thp ?? 'unavailable'}\``;
   return (
     `Large blocks of memory on 4 KiB pages (${reason}): the fresh gradient of hundreds of MB that a call at n = 100000 hands out faults in page by page, ` +
-    'which on a virtual machine (up to 10 us a fault) is part of the times at that n. [core.md](core.md#wide-rows-and-fresh-memory) shows how to put such blocks on huge pages.'
+    'which where faults are costly (a virtual machine) is part of the times at that n. [core.md](core.md#wide-rows-and-fresh-memory) shows how to put such blocks on huge pages.'
   );
 }
