@@ -11,11 +11,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerOnce, wasmHeap, wasmOffset, type CpuBackend, type KernelArgs } from './backendMemory.js';
 
 // The name carries a version, as in kernels/sliceColumns.ts: another copy of this package may register its own.
 const FLIP = 'TopkFlipRows1';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 function flipRowsWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
   const backend = b as BackendWasm;
@@ -24,21 +23,14 @@ function flipRowsWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo 
   const { rowsOut, reverse } = attrs as { rowsOut: number; reverse: boolean };
   const out = backend.makeOutput([rowsOut, cols], 'float32');
   // Read the heap after the allocation: it may have grown.
-  const heap = (backend as unknown as { wasm: { HEAPF32: Float32Array } }).wasm.HEAPF32;
-  const offset = (t: tf.TensorInfo) => (backend.dataIdMap.get(t.dataId) as unknown as { memoryOffset: number }).memoryOffset / 4;
-  const [from, to] = [offset(x), offset(out)];
+  const heap = wasmHeap(backend).f32;
+  const [from, to] = [wasmOffset(backend, x), wasmOffset(backend, out)];
   for (let r = 0; r < rows; r++) {
     const source = from + (reverse ? rows - 1 - r : r) * cols;
     heap.copyWithin(to + r * cols, source, source + cols);
   }
   heap.fill(0, to + rows * cols, to + rowsOut * cols);
   return out;
-}
-
-/** The cpu backend's storage, as far as this kernel uses it. */
-interface CpuBackend {
-  data: { get(dataId: object): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
 }
 
 function flipRowsCpu({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo {
@@ -72,6 +64,6 @@ export function flipRows(x: tf.Tensor2D, rowsOut: number, reverse: boolean): tf.
     if (flipped !== x) flipped.dispose();
     return padded;
   }
-  if (tf.getKernel(FLIP, backendName) === undefined) tf.registerKernel({ kernelName: FLIP, backendName, kernelFunc: kernel as unknown as tf.KernelFunc });
+  registerOnce(FLIP, backendName, kernel);
   return tf.engine().runKernel(FLIP, { x }, { rowsOut, reverse }) as tf.Tensor2D;
 }

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerOnce, wasmHeap, wasmOffset, type KernelArgs } from './backendMemory.js';
 
 // The name carries a version, as in kernels/sliceColumns.ts: another copy of this package may register its own.
 const LARGEST = 'TopkLargestK1';
@@ -21,8 +22,6 @@ const LARGEST = 'TopkLargestK1';
  * the more so the larger k (docs/tfjs.md).
  */
 const LARGEST_K_MAX = 16;
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 /**
  * Restores the heap below `at`: a min-heap of `size` entries by value, equal values by higher
@@ -94,14 +93,13 @@ function largestKWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[
   const outValues = backend.makeOutput([rows, k], 'float32');
   const outIndices = backend.makeOutput([rows, k], 'int32');
   // Read the heap after the allocations: it may have grown.
-  const wasm = (backend as unknown as { wasm: { HEAPF32: Float32Array; HEAP32: Int32Array } }).wasm;
-  const offset = (t: tf.TensorInfo) => (backend.dataIdMap.get(t.dataId) as unknown as { memoryOffset: number }).memoryOffset / 4;
-  const [from, toValues, toIndices] = [offset(x), offset(outValues), offset(outIndices)];
+  const heap = wasmHeap(backend);
+  const [from, toValues, toIndices] = [wasmOffset(backend, x), wasmOffset(backend, outValues), wasmOffset(backend, outIndices)];
   const values = new Float32Array(k);
   const indices = new Int32Array(k);
-  const heapValues = wasm.HEAPF32.subarray(toValues, toValues + rows * k);
-  const heapIndices = wasm.HEAP32.subarray(toIndices, toIndices + rows * k);
-  for (let r = 0; r < rows; r++) largestOfRow(wasm.HEAPF32, from + r * n, n, k, values, indices, heapValues, heapIndices, r * k);
+  const heapValues = heap.f32.subarray(toValues, toValues + rows * k);
+  const heapIndices = heap.i32.subarray(toIndices, toIndices + rows * k);
+  for (let r = 0; r < rows; r++) largestOfRow(heap.f32, from + r * n, n, k, values, indices, heapValues, heapIndices, r * k);
   return [outValues, outIndices];
 }
 
@@ -116,7 +114,7 @@ export function largestK(x: tf.Tensor2D, k: number): { values: tf.Tensor2D; indi
   const backendName = tf.getBackend();
   const kernel = KERNELS[backendName];
   if (kernel === undefined || k > LARGEST_K_MAX) return tf.topk(x, k) as { values: tf.Tensor2D; indices: tf.Tensor2D };
-  if (tf.getKernel(LARGEST, backendName) === undefined) tf.registerKernel({ kernelName: LARGEST, backendName, kernelFunc: kernel as unknown as tf.KernelFunc });
+  registerOnce(LARGEST, backendName, kernel);
   const [values, indices] = tf.engine().runKernel(LARGEST, { x }, { k }) as tf.Tensor2D[];
   return { values, indices };
 }

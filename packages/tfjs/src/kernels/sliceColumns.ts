@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerOnce, wasmHeap, wasmOffset, type CpuBackend, type KernelArgs } from './backendMemory.js';
 
 // Kernel names carry a version: another copy of this package in the same process (an older one
 // with other semantics) registers its own.
@@ -19,16 +20,6 @@ const SLICE = 'TopkSliceColumns2';
 const CONCAT = 'TopkConcatColumns2';
 const HALVE = 'TopkHalveColumns2';
 const JOIN = 'TopkJoinHalves2';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-
-/** The wasm heap as float32s, and the float32 offset of a tensor in it (read after any allocation: the heap may grow). */
-function heapOf(backend: BackendWasm): Float32Array {
-  return (backend as unknown as { wasm: { HEAPF32: Float32Array } }).wasm.HEAPF32;
-}
-function offsetOf(backend: BackendWasm, t: tf.TensorInfo): number {
-  return (backend.dataIdMap.get(t.dataId) as unknown as { memoryOffset: number }).memoryOffset / 4;
-}
 
 /** Column blocks `[begin, begin + size)` of a row-major float32 matrix. */
 function sliceColumnsWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[] {
@@ -38,10 +29,10 @@ function sliceColumnsWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorI
   const begins = attrs!.begins as number[];
   const sizes = attrs!.sizes as number[];
   const outputs = sizes.map((size) => backend.makeOutput([rows, size], x.dtype));
-  const heap = heapOf(backend);
-  const from = offsetOf(backend, x);
+  const heap = wasmHeap(backend).f32;
+  const from = wasmOffset(backend, x);
   outputs.forEach((out, i) => {
-    const [to, begin, size] = [offsetOf(backend, out), begins[i], sizes[i]];
+    const [to, begin, size] = [wasmOffset(backend, out), begins[i], sizes[i]];
     for (let r = 0; r < rows; r++) heap.copyWithin(to + r * size, from + r * cols + begin, from + r * cols + begin + size);
   });
   return outputs;
@@ -65,11 +56,11 @@ function concatColumnsWasm({ inputs, backend: b }: KernelArgs): tf.TensorInfo {
   const backend = b as BackendWasm;
   const { parts, rows, cols } = concatShape(inputs);
   const out = backend.makeOutput([rows, cols], 'float32');
-  const heap = heapOf(backend);
-  const to = offsetOf(backend, out);
+  const heap = wasmHeap(backend).f32;
+  const to = wasmOffset(backend, out);
   let begin = 0;
   for (const t of parts) {
-    const [from, size] = [offsetOf(backend, t), t.shape[1]];
+    const [from, size] = [wasmOffset(backend, t), t.shape[1]];
     for (let r = 0; r < rows; r++) heap.copyWithin(to + r * cols + begin, from + r * size, from + (r + 1) * size);
     begin += size;
   }
@@ -87,8 +78,8 @@ function halveColumnsWasm({ inputs, backend: b }: KernelArgs): tf.TensorInfo[] {
     const [rows, cols] = x.shape;
     const half = Math.ceil(cols / 2);
     const [left, right] = [backend.makeOutput([rows, half], 'float32'), backend.makeOutput([rows, half], 'float32')];
-    const heap = heapOf(backend);
-    const [from, toLeft, toRight] = [offsetOf(backend, x), offsetOf(backend, left), offsetOf(backend, right)];
+    const heap = wasmHeap(backend).f32;
+    const [from, toLeft, toRight] = [wasmOffset(backend, x), wasmOffset(backend, left), wasmOffset(backend, right)];
     for (let r = 0; r < rows; r++) {
       heap.copyWithin(toLeft + r * half, from + r * cols, from + r * cols + half);
       heap.copyWithin(toRight + r * half, from + r * cols + half, from + (r + 1) * cols);
@@ -111,8 +102,8 @@ function joinHalvesWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInf
   for (let i = 0; i < parts.length; i += 2) {
     const [rows, half] = parts[i].shape;
     const out = backend.makeOutput([rows, cols], 'float32');
-    const heap = heapOf(backend);
-    const [to, left, right] = [offsetOf(backend, out), offsetOf(backend, parts[i]), offsetOf(backend, parts[i + 1])];
+    const heap = wasmHeap(backend).f32;
+    const [to, left, right] = [wasmOffset(backend, out), wasmOffset(backend, parts[i]), wasmOffset(backend, parts[i + 1])];
     for (let r = 0; r < rows; r++) {
       heap.copyWithin(to + r * cols, left + r * half, left + (r + 1) * half);
       heap.copyWithin(to + r * cols + half, right + r * half, right + r * half + cols - half);
@@ -120,12 +111,6 @@ function joinHalvesWasm({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInf
     outputs.push(out);
   }
   return outputs;
-}
-
-/** The cpu backend's storage, as far as these kernels use it. */
-interface CpuBackend {
-  data: { get(dataId: object): { values: Float32Array } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
 }
 
 function sliceColumnsCpu({ inputs, backend: b, attrs }: KernelArgs): tf.TensorInfo[] {
@@ -198,7 +183,7 @@ function registered(): boolean {
   const kernels = KERNELS[backendName];
   if (kernels === undefined) return false;
   [SLICE, CONCAT, HALVE, JOIN].forEach((kernelName, i) => {
-    if (tf.getKernel(kernelName, backendName) === undefined) tf.registerKernel({ kernelName, backendName, kernelFunc: kernels[i] as unknown as tf.KernelFunc });
+    registerOnce(kernelName, backendName, kernels[i]);
   });
   return true;
 }
